@@ -1,0 +1,49 @@
+//! The `phalanx` binary: parses the command line, installs logging and hands over to a command.
+//!
+//! Commands live in `cmd/`, one module each; this file only wires them up.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod global;
+mod input;
+
+use global::GlobalArgs;
+
+/// Phalanx: threat-intelligence sharing and cyber defence for government CSIRTs.
+#[derive(Debug, Parser)]
+#[command(name = "phalanx", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validates STIX 2.1 bundles or objects without storing them.
+    Validate(cmd::validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    global::install_tracing(&cli.global);
+    let result = match cli.command {
+        Command::Validate(args) => cmd::validate::run(&cli.global, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            if cli.global.json {
+                let body = serde_json::json!({ "error": format!("{error:#}") });
+                println!("{body}");
+            } else {
+                eprintln!("error: {error:#}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of the STIX model.
+
+mod round_trip;
