@@ -1,0 +1,126 @@
+//! [`AnyStore`]: one concrete type for "whichever backend the node was configured with".
+//!
+//! The [`Store`] trait has `async fn`s and so cannot be a trait object; a server holds an
+//! `AnyStore` (cheap to clone: both backends are connection pools) and each call is one
+//! `match` away from the backend.
+
+use std::path::PathBuf;
+
+use policy::AccessScope;
+
+use crate::collection::{ApiRoot, Collection, NewCollection};
+use crate::lookup::LookupValue;
+use crate::query::{ManifestEntry, ObjectQuery, Page, StoredObject};
+use crate::stats::Stats;
+use crate::write::{AddOptions, AddReport, NewObject};
+use crate::{PostgresStore, Result, SqliteStore, Store};
+
+/// Where the store lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    /// The embedded SQLite store in a data directory.
+    Sqlite {
+        /// The data directory.
+        data_dir: PathBuf,
+    },
+    /// A PostgreSQL database.
+    Postgres {
+        /// `postgres://user@host:port/db`.
+        url: String,
+    },
+}
+
+/// Either backend.
+#[derive(Debug, Clone)]
+pub enum AnyStore {
+    /// The embedded SQLite store.
+    Sqlite(SqliteStore),
+    /// A PostgreSQL store.
+    Postgres(PostgresStore),
+}
+
+impl AnyStore {
+    /// Opens the store at `location`, bringing its schema up to date.
+    ///
+    /// # Errors
+    ///
+    /// As [`SqliteStore::open`] and [`PostgresStore::connect`].
+    pub async fn open(location: &StoreLocation) -> Result<Self> {
+        Ok(match location {
+            StoreLocation::Sqlite { data_dir } => Self::Sqlite(SqliteStore::open(data_dir).await?),
+            StoreLocation::Postgres { url } => Self::Postgres(PostgresStore::connect(url).await?),
+        })
+    }
+}
+
+macro_rules! dispatch {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            AnyStore::Sqlite($store) => $call.await,
+            AnyStore::Postgres($store) => $call.await,
+        }
+    };
+}
+
+impl Store for AnyStore {
+    async fn default_collection(&self) -> Result<Collection> {
+        dispatch!(self, store => store.default_collection())
+    }
+
+    async fn create_api_root(&self, api_root: &ApiRoot) -> Result<()> {
+        dispatch!(self, store => store.create_api_root(api_root))
+    }
+
+    async fn api_roots(&self) -> Result<Vec<ApiRoot>> {
+        dispatch!(self, store => store.api_roots())
+    }
+
+    async fn create_collection(&self, collection: &NewCollection) -> Result<Collection> {
+        dispatch!(self, store => store.create_collection(collection))
+    }
+
+    async fn collections(&self) -> Result<Vec<Collection>> {
+        dispatch!(self, store => store.collections())
+    }
+
+    async fn add_objects(
+        &self,
+        collection: &Collection,
+        objects: &[NewObject],
+        options: &AddOptions,
+    ) -> Result<AddReport> {
+        dispatch!(self, store => store.add_objects(collection, objects, options))
+    }
+
+    async fn objects(
+        &self,
+        scope: &AccessScope,
+        query: &ObjectQuery,
+    ) -> Result<Page<StoredObject>> {
+        dispatch!(self, store => store.objects(scope, query))
+    }
+
+    async fn manifest(
+        &self,
+        scope: &AccessScope,
+        query: &ObjectQuery,
+    ) -> Result<Page<ManifestEntry>> {
+        dispatch!(self, store => store.manifest(scope, query))
+    }
+
+    async fn count(&self, scope: &AccessScope, query: &ObjectQuery) -> Result<u64> {
+        dispatch!(self, store => store.count(scope, query))
+    }
+
+    async fn delete_objects(&self, scope: &AccessScope, query: &ObjectQuery) -> Result<u64> {
+        dispatch!(self, store => store.delete_objects(scope, query))
+    }
+
+    async fn lookup(&self, scope: &AccessScope, value: &LookupValue) -> Result<Vec<ManifestEntry>> {
+        dispatch!(self, store => store.lookup(scope, value))
+    }
+
+    async fn stats(&self, scope: &AccessScope) -> Result<Stats> {
+        dispatch!(self, store => store.stats(scope))
+    }
+}

@@ -1,0 +1,36 @@
+//! The object store: API roots, collections and every version of every STIX object, on
+//! SQLite (embedded, the default) or PostgreSQL.
+//!
+//! [`Store`] is the interface; [`SqliteStore`] and [`PostgresStore`] implement it and
+//! [`AnyStore`] dispatches to whichever the node was configured with. Every read of objects
+//! takes a [`policy::AccessScope`], applied in SQL. Writes take validated objects and store
+//! them in one transaction, giving each new version a `date_added` that strictly increases
+//! within its collection.
+//!
+//! This crate does not parse or validate STIX (that is `stix`), and knows nothing about HTTP.
+
+mod any;
+mod backend;
+mod collection;
+mod error;
+mod lookup;
+mod postgres;
+mod query;
+mod rows;
+mod sql;
+mod sqlite;
+mod stats;
+mod write;
+
+pub use any::{AnyStore, StoreLocation};
+pub use backend::Store;
+pub use collection::{ApiRoot, Collection, DEFAULT_NAME, NewCollection};
+pub use error::{Error, Result};
+pub use lookup::{LookupValue, hash_kind, normalize, observable_values};
+pub use postgres::PostgresStore;
+pub use query::{Cursor, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
+pub use sqlite::SqliteStore;
+pub use stats::{Stats, StatsLine};
+pub use write::{
+    AddOptions, AddReport, NewObject, ObjectOutcome, OutcomeStatus, ProgressFn, WriteMode,
+};

@@ -1,0 +1,5 @@
+//! Integration tests of the store: the conformance suite, run against SQLite always and
+//! against PostgreSQL when `PHALANX_TEST_DATABASE_URL` is set.
+
+mod conformance;
+mod fixtures;
