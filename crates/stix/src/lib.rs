@@ -11,11 +11,17 @@
 mod bundle;
 mod error;
 mod id;
+pub mod marking;
 mod object;
+pub mod sco_id;
 mod timestamp;
+pub mod validate;
+pub mod vocab;
 
 pub use bundle::{Bundle, BundleType};
 pub use error::{Diagnostic, Error, JsonPath, Severity};
 pub use id::{IdError, ObjectType, StixId};
+pub use marking::{Tlp, tlp_of};
 pub use object::*;
 pub use timestamp::{StixTimestamp, TimestampError};
+pub use validate::{ValidationOptions, validate_bundle, validate_object, validate_value};

@@ -1,0 +1,80 @@
+//! The state of a validation run: the options, the object being checked, and the
+//! diagnostics found so far.
+
+use std::collections::HashMap;
+
+use super::ValidationOptions;
+use super::checks::EnabledChecks;
+use crate::StixId;
+use crate::error::{Diagnostic, JsonPath, Severity};
+
+/// Collects diagnostics for one run.
+pub(crate) struct Ctx<'a> {
+    pub options: &'a ValidationOptions,
+    enabled: EnabledChecks,
+    /// The id of the object being checked, when it could be read.
+    pub object_id: Option<StixId>,
+    /// While checking the observables embedded in observed-data `objects`: the type of each
+    /// key, since their references are keys rather than identifiers.
+    pub embedded_types: Option<HashMap<String, String>>,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(options: &'a ValidationOptions, enabled: EnabledChecks) -> Self {
+        Self {
+            options,
+            enabled,
+            object_id: None,
+            embedded_types: None,
+            out: Vec::new(),
+        }
+    }
+
+    /// Reports the breach of a MUST of the spec.
+    pub(crate) fn must(&mut self, check: &'static str, path: JsonPath, message: impl Into<String>) {
+        self.push(Severity::Error, check, path, message.into());
+    }
+
+    /// Returns whether a SHOULD check runs.
+    pub(crate) fn runs(&self, check: &str) -> bool {
+        self.enabled.contains(check)
+    }
+
+    /// Reports the breach of a SHOULD of the spec, if that check runs: a warning, or an error
+    /// in strict mode.
+    pub(crate) fn should(
+        &mut self,
+        check: &'static str,
+        path: JsonPath,
+        message: impl Into<String>,
+    ) {
+        if self.runs(check) {
+            let severity = if self.options.strict && super::checks::escalates_in_strict_mode(check)
+            {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            self.push(severity, check, path, message.into());
+        }
+    }
+
+    fn push(&mut self, severity: Severity, check: &'static str, path: JsonPath, message: String) {
+        debug_assert!(
+            super::check_info(check).is_some(),
+            "check {check} is not in CHECKS"
+        );
+        self.out.push(Diagnostic {
+            severity,
+            object_id: self.object_id.clone(),
+            path,
+            message,
+            check: Some(check),
+        });
+    }
+
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        self.out
+    }
+}

@@ -1,0 +1,143 @@
+//! Validation of STIX 2.1 content against the rules of the spec.
+//!
+//! Every diagnostic names its check (see [`CHECKS`]), the object id and the JSON path of the
+//! problem. MUST rules of the spec are errors. SHOULD rules are warnings, or errors in strict
+//! mode; they can be enabled and disabled by the names the OASIS `stix2-validator` uses, so
+//! that [`ValidationOptions`] reads like that tool's options.
+//!
+//! Three entry points: [`validate_object`] and [`validate_bundle`] check parsed content, and
+//! [`validate_value`] parses JSON and checks it, including what parsing normalises away
+//! (`null` values, for instance).
+
+mod checks;
+mod context;
+mod custom;
+mod format;
+mod objects;
+mod properties;
+mod relationships;
+mod rules;
+mod schema;
+mod shoulds;
+mod types;
+
+use serde_json::{Map, Value};
+
+pub use checks::{CHECKS, CheckInfo, CheckNameError, Requirement, check_info};
+
+use crate::error::{Diagnostic, JsonPath};
+use crate::{Bundle, StixObject};
+use checks::EnabledChecks;
+use context::Ctx;
+
+/// Options of a validation run, named like the options of the OASIS `stix2-validator`.
+///
+/// [`ValidationOptions::default`] is what `phalanx ingest` enforces: every MUST as an error,
+/// every SHOULD check as a warning. Build other options with struct update syntax:
+///
+/// ```
+/// let options = stix::ValidationOptions { strict: true, ..Default::default() };
+/// assert!(options.strict);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ValidationOptions {
+    /// Reports SHOULD checks as errors instead of warnings.
+    pub strict: bool,
+    /// Refuses object types the spec does not define (check `strict-types`).
+    pub strict_types: bool,
+    /// Refuses properties the spec does not define (check `strict-properties`).
+    pub strict_properties: bool,
+    /// SHOULD checks (or groups: `format-checks`, `approved-values`, `all-vocabs`,
+    /// `all-external-sources`, `all`) to run; when given without `disabled`, only these run.
+    pub enabled: Vec<String>,
+    /// SHOULD checks (or groups) not to run.
+    pub disabled: Vec<String>,
+    /// Requires relationships and sightings in a bundle to refer to objects of that bundle.
+    pub enforce_refs: bool,
+    /// The STIX version to validate against; `None` reads `spec_version` (default `2.1`).
+    pub version: Option<String>,
+}
+
+impl ValidationOptions {
+    /// Checks that every name in `enabled` and `disabled` is a known SHOULD check or group.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`CheckNameError`] for an unknown name or a MUST check in `disabled`.
+    pub fn check_names(&self) -> Result<(), CheckNameError> {
+        EnabledChecks::resolve(self).map(|_| ())
+    }
+}
+
+/// Validates one parsed object; paths are relative to the object (`$.valid_until`).
+///
+/// Unknown names in `options.enabled`/`options.disabled` are reported as one error at `$`
+/// (call [`ValidationOptions::check_names`] first to refuse them up front).
+pub fn validate_object(object: &StixObject, options: &ValidationOptions) -> Vec<Diagnostic> {
+    let value = object.to_value();
+    let Value::Object(map) = &value else {
+        unreachable!("a STIX object serializes to a JSON object")
+    };
+    run(options, |ctx| {
+        objects::check_object(ctx, map, &JsonPath::root(), None)
+    })
+}
+
+/// Validates a parsed bundle: every object (paths like `$.objects[3].valid_until`) and the
+/// bundle-level rules (duplicate versions, references within the bundle).
+pub fn validate_bundle(bundle: &Bundle, options: &ValidationOptions) -> Vec<Diagnostic> {
+    let value = serde_json::to_value(bundle).expect("a bundle always serializes");
+    let Value::Object(map) = &value else {
+        unreachable!("a bundle serializes to a JSON object")
+    };
+    run(options, |ctx| {
+        objects::check_bundle(ctx, map, &JsonPath::root())
+    })
+}
+
+/// Parses and validates JSON: a bundle, one object, or a list of objects.
+///
+/// This sees the JSON as written, so it also reports what a parse would normalise, such as
+/// properties set to `null`. The result agrees with parsing plus [`validate_bundle`] or
+/// [`validate_object`] on everything else.
+pub fn validate_value(value: &Value, options: &ValidationOptions) -> Vec<Diagnostic> {
+    run(options, |ctx| match value {
+        Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("bundle") => {
+            objects::check_bundle(ctx, map, &JsonPath::root());
+        }
+        Value::Object(map) => objects::check_object(ctx, map, &JsonPath::root(), None),
+        Value::Array(values) => {
+            for (idx, value) in values.iter().enumerate() {
+                let path = JsonPath::root().index(idx);
+                match value {
+                    Value::Object(map) => objects::check_object(ctx, map, &path, None),
+                    _ => ctx.must("json", path, "a STIX object must be a JSON object"),
+                }
+            }
+        }
+        _ => ctx.must(
+            "json",
+            JsonPath::root(),
+            "STIX content must be a JSON object (a bundle or an object) or a list of objects",
+        ),
+    })
+}
+
+fn run(options: &ValidationOptions, body: impl FnOnce(&mut Ctx)) -> Vec<Diagnostic> {
+    match EnabledChecks::resolve(options) {
+        Ok(enabled) => {
+            let mut ctx = Ctx::new(options, enabled);
+            body(&mut ctx);
+            ctx.finish()
+        }
+        Err(error) => vec![Diagnostic::error(None, JsonPath::root(), error.to_string())],
+    }
+}
+
+/// Returns the string value of `key`, if it is a string.
+fn get_str<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    map.get(key).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,365 @@
+//! The driver: checks one object (type, id, version, properties, then the rules of its type)
+//! or a bundle of them.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use super::context::Ctx;
+use super::get_str;
+use super::properties::check_properties;
+use super::schema::{self, Prop};
+use super::{custom, shoulds, types};
+use crate::error::JsonPath;
+use crate::{Category, ObjectType, StixId, StixTimestamp};
+
+/// Properties that apply to SDOs and SROs but not to SCOs (section 3.2).
+const DOMAIN_ONLY: &[&str] = &[
+    "created",
+    "modified",
+    "created_by_ref",
+    "revoked",
+    "labels",
+    "confidence",
+    "lang",
+    "external_references",
+];
+
+/// Common properties a marking definition may not have (section 7.2.1).
+const NOT_FOR_MARKINGS: &[&str] = &["modified", "revoked", "labels", "confidence", "lang"];
+
+/// Pairs of timestamps where the first must not be before (`>=`) or must be after (`>`) the
+/// second (sections 4 to 6).
+const TIMESTAMP_ORDER: &[(&str, &str, bool, &str)] = &[
+    // (type or "*", later, strictly, earlier)
+    ("*", "modified", false, "created"),
+    ("campaign", "last_seen", false, "first_seen"),
+    ("indicator", "valid_until", true, "valid_from"),
+    ("infrastructure", "last_seen", false, "first_seen"),
+    ("intrusion-set", "last_seen", false, "first_seen"),
+    ("malware", "last_seen", false, "first_seen"),
+    ("observed-data", "last_observed", false, "first_observed"),
+    ("relationship", "stop_time", true, "start_time"),
+    ("sighting", "last_seen", false, "first_seen"),
+    ("threat-actor", "last_seen", false, "first_seen"),
+    ("network-traffic", "end", false, "start"),
+    (
+        "malware-analysis",
+        "analysis_ended",
+        false,
+        "analysis_started",
+    ),
+    (
+        "x509-certificate",
+        "validity_not_after",
+        false,
+        "validity_not_before",
+    ),
+];
+
+/// Checks one object at `path`.
+pub(crate) fn check_object(
+    ctx: &mut Ctx,
+    map: &Map<String, Value>,
+    path: &JsonPath,
+    embedded_key: Option<&str>,
+) {
+    let outer_id = ctx.object_id.take();
+    ctx.object_id = get_str(map, "id").and_then(|id| StixId::parse(id).ok());
+    check_object_inner(ctx, map, path, embedded_key);
+    ctx.object_id = outer_id;
+}
+
+fn check_object_inner(
+    ctx: &mut Ctx,
+    map: &Map<String, Value>,
+    path: &JsonPath,
+    embedded_key: Option<&str>,
+) {
+    let object_type = match map.get("type") {
+        Some(Value::String(object_type)) => object_type.as_str(),
+        Some(_) => return ctx.must("property-type", path.key("type"), "`type` must be a string"),
+        None => {
+            return ctx.must(
+                "required-properties",
+                path.clone(),
+                "a STIX object requires `type`",
+            );
+        }
+    };
+    if let Err(error) = ObjectType::parse(object_type) {
+        ctx.must("type-format", path.key("type"), error.to_string());
+    }
+    if object_type == "action" {
+        ctx.must(
+            "reserved-names",
+            path.key("type"),
+            "`action` is a reserved type name",
+        );
+    }
+    let def = schema::type_def(object_type);
+    let category = match def {
+        Some(def) => def.category,
+        None if map.contains_key("created") || map.contains_key("modified") => Category::Domain,
+        None => Category::Observable,
+    };
+    // Observables embedded in the deprecated `objects` of observed-data have no id.
+    if embedded_key.is_none() {
+        check_id(ctx, map, path, object_type);
+    }
+    let common = schema::common_properties(object_type, category);
+    let own: &[Prop] = def.map_or(&[], |def| def.props);
+    let common = if embedded_key.is_some() {
+        // Embedded observables need neither `id` nor `spec_version`.
+        &common[..0]
+    } else {
+        common
+    };
+    check_properties(ctx, map, path, object_type, &[common, own]);
+    if let Some(Value::String(version)) = map.get("spec_version")
+        && version != "2.1"
+    {
+        ctx.must(
+            "spec-version",
+            path.key("spec_version"),
+            format!("`spec_version` must be \"2.1\", not {version:?}"),
+        );
+    }
+    let not_applicable: &[&str] = match (object_type, category) {
+        ("marking-definition", _) => NOT_FOR_MARKINGS,
+        (_, Category::Observable) if def.is_some() => DOMAIN_ONLY,
+        (_, Category::Domain | Category::Relationship) if def.is_some() => &["defanged"],
+        _ => &[],
+    };
+    for name in not_applicable {
+        if map.contains_key(*name) {
+            ctx.must(
+                "not-applicable",
+                path.key(name),
+                format!("`{name}` does not apply to a `{object_type}` object"),
+            );
+        }
+    }
+    check_timestamps(ctx, map, path, object_type);
+    check_selectors(ctx, map, path);
+    types::check_type_rules(ctx, map, path, object_type);
+    shoulds::check_object_shoulds(ctx, map, path, object_type, category);
+    custom::check_custom_content(ctx, map, path, object_type, category);
+}
+
+fn check_id(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, object_type: &str) {
+    match map.get("id") {
+        Some(Value::String(text)) => match StixId::parse(text) {
+            Ok(id) if id.object_type() != object_type => ctx.must(
+                "identifier-format",
+                path.key("id"),
+                format!("the id {text:?} must start with `{object_type}--`"),
+            ),
+            Ok(_) => {}
+            Err(error) => ctx.must("identifier-format", path.key("id"), error.to_string()),
+        },
+        Some(_) => ctx.must("property-type", path.key("id"), "`id` must be a string"),
+        None => {} // reported as a missing required property
+    }
+}
+
+fn timestamp(map: &Map<String, Value>, name: &str) -> Option<StixTimestamp> {
+    get_str(map, name).and_then(|text| StixTimestamp::parse(text).ok())
+}
+
+fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, object_type: &str) {
+    // STIX 2.1 section 3.2: `created` and `modified` MUST be precise to the millisecond.
+    for name in ["created", "modified"] {
+        if let Some(value) = timestamp(map, name)
+            && value.frac_digits() < 3
+        {
+            ctx.must(
+                    "timestamp-precision",
+                    path.key(name),
+                    format!("`{name}` must be precise to the millisecond (at least 3 fractional digits), not {value}"),
+                );
+        }
+    }
+    for &(for_type, later, strictly, earlier) in TIMESTAMP_ORDER {
+        if for_type != "*" && for_type != object_type {
+            continue;
+        }
+        let (Some(later_value), Some(earlier_value)) =
+            (timestamp(map, later), timestamp(map, earlier))
+        else {
+            continue;
+        };
+        let ok = if strictly {
+            later_value > earlier_value
+        } else {
+            later_value >= earlier_value
+        };
+        if !ok {
+            let relation = if strictly {
+                "later than"
+            } else {
+                "later than or equal to"
+            };
+            ctx.must(
+                "timestamp-order",
+                path.key(later),
+                format!(
+                    "`{later}` ({later_value}) must be {relation} `{earlier}` ({earlier_value})"
+                ),
+            );
+        }
+    }
+}
+
+/// Checks that each granular-marking selector selects something in the object (7.2.3.1).
+fn check_selectors(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+    let Some(Value::Array(markings)) = map.get("granular_markings") else {
+        return;
+    };
+    let root = Value::Object(map.clone());
+    for (idx, marking) in markings.iter().enumerate() {
+        let Some(Value::Array(selectors)) = marking.get("selectors") else {
+            continue;
+        };
+        for (selector_idx, selector) in selectors.iter().enumerate() {
+            let Some(text) = selector.as_str() else {
+                continue;
+            };
+            if !super::format::is_selector(text) {
+                continue; // reported with the marking
+            }
+            if select(&root, text).is_none() {
+                ctx.must(
+                    "granular-markings",
+                    path.key("granular_markings")
+                        .index(idx)
+                        .key("selectors")
+                        .index(selector_idx),
+                    format!("selector {text:?} selects nothing in this object"),
+                );
+            }
+        }
+    }
+}
+
+fn select<'v>(root: &'v Value, selector: &str) -> Option<&'v Value> {
+    let mut current = root;
+    for segment in selector.split('.') {
+        current = match segment
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            Some(index) => current.as_array()?.get(index.parse::<usize>().ok()?)?,
+            None => current.as_object()?.get(segment)?,
+        };
+    }
+    Some(current)
+}
+
+/// Checks a bundle at `path`: its own properties, every object, and the rules across objects.
+pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+    if get_str(map, "type") != Some("bundle") {
+        ctx.must(
+            "bundle",
+            path.key("type"),
+            "a bundle's `type` must be \"bundle\"",
+        );
+    }
+    match map.get("id") {
+        Some(Value::String(text)) => match StixId::parse(text) {
+            Ok(id) if id.object_type() == "bundle" => {}
+            Ok(_) => ctx.must(
+                "identifier-format",
+                path.key("id"),
+                "a bundle id must start with `bundle--`",
+            ),
+            Err(error) => ctx.must("identifier-format", path.key("id"), error.to_string()),
+        },
+        Some(_) => ctx.must("property-type", path.key("id"), "`id` must be a string"),
+        None => ctx.must(
+            "required-properties",
+            path.clone(),
+            "a bundle requires `id`",
+        ),
+    }
+    let objects_path = path.key("objects");
+    let objects = match map.get("objects") {
+        None => return,
+        Some(Value::Array(objects)) => objects,
+        Some(_) => return ctx.must("property-type", objects_path, "`objects` must be a list"),
+    };
+    if objects.is_empty() {
+        ctx.must(
+            "empty-list",
+            objects_path.clone(),
+            "`objects` must not be an empty list",
+        );
+    }
+    for (idx, object) in objects.iter().enumerate() {
+        match object {
+            Value::Object(object_map) => {
+                check_object(ctx, object_map, &objects_path.index(idx), None)
+            }
+            _ => ctx.must(
+                "bundle",
+                objects_path.index(idx),
+                "each item of `objects` must be a STIX object",
+            ),
+        }
+    }
+    check_bundle_shoulds(ctx, objects, &objects_path);
+}
+
+fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &JsonPath) {
+    let mut versions: HashMap<&str, Vec<&str>> = HashMap::new();
+    let ids: HashSet<&str> = objects
+        .iter()
+        .filter_map(|object| object.get("id")?.as_str())
+        .collect();
+    for (idx, object) in objects.iter().enumerate() {
+        let Some(map) = object.as_object() else {
+            continue;
+        };
+        let object_id = get_str(map, "id").and_then(|id| StixId::parse(id).ok());
+        let outer_id = std::mem::replace(&mut ctx.object_id, object_id);
+        if let (Some(id), Some(modified)) = (get_str(map, "id"), get_str(map, "modified")) {
+            let seen = versions.entry(id).or_default();
+            if seen.contains(&modified) {
+                ctx.should(
+                    "duplicate-ids",
+                    objects_path.index(idx),
+                    format!("{id} appears twice with `modified` {modified}; versions of an object need different `modified` values"),
+                );
+            }
+            seen.push(modified);
+        }
+        if ctx.runs("enforce-refs") {
+            let refs: &[&str] = match get_str(map, "type") {
+                Some("relationship") => &["source_ref", "target_ref"],
+                Some("sighting") => &[
+                    "sighting_of_ref",
+                    "observed_data_refs",
+                    "where_sighted_refs",
+                ],
+                _ => &[],
+            };
+            for name in refs {
+                let values: Vec<&str> = match map.get(*name) {
+                    Some(Value::String(id)) => vec![id.as_str()],
+                    Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                for id in values {
+                    if !ids.contains(id) {
+                        ctx.should(
+                            "enforce-refs",
+                            objects_path.index(idx).key(name),
+                            format!("`{name}` refers to {id}, which is not in this bundle"),
+                        );
+                    }
+                }
+            }
+        }
+        ctx.object_id = outer_id;
+    }
+}
