@@ -35,7 +35,6 @@ pub enum LogFormat {
 
 impl GlobalArgs {
     /// Returns the data directory: `--data-dir`, else the XDG data directory.
-    #[expect(dead_code, reason = "the store commands of issue 2 use it; remove this then")]
     pub fn data_dir(&self) -> PathBuf {
         if let Some(dir) = &self.data_dir {
             return dir.clone();

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 mod cmd;
 mod global;
 mod input;
+mod storage;
 
 use global::GlobalArgs;
 
@@ -26,6 +27,14 @@ struct Cli {
 enum Command {
     /// Validates STIX 2.1 bundles or objects without storing them.
     Validate(cmd::validate::Args),
+    /// Validates and stores STIX 2.1 bundles or objects, each input whole or not at all.
+    Ingest(cmd::ingest::Args),
+    /// Prints the stored versions of one object.
+    Get(cmd::get::Args),
+    /// Prints object, version and size counts per collection and per type.
+    Stats(cmd::stats::Args),
+    /// Exports stored objects (a STIX 2.1 bundle, ...).
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +42,10 @@ fn main() -> ExitCode {
     global::install_tracing(&cli.global);
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(&cli.global, args),
+        Command::Ingest(args) => cmd::ingest::run(&cli.global, args),
+        Command::Get(args) => cmd::get::run(&cli.global, args),
+        Command::Stats(args) => cmd::stats::run(&cli.global, args),
+        Command::Export(args) => cmd::export::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

@@ -15,4 +15,4 @@ mod tlp;
 pub use collection::{CollectionId, CollectionIdError};
 pub use recipients::{RECIPIENTS_PROPERTY, red_recipients};
 pub use scope::AccessScope;
-pub use tlp::{Tlp, TlpParseError, tlp_of, tlp_of_marking};
+pub use tlp::{Tlp, TlpParseError, parse_tlp, tlp_of};

@@ -1,6 +1,6 @@
 //! Reading rows back into the public types, the same way for both backends.
 
-use policy::{CollectionId, Tlp};
+use policy::CollectionId;
 use sqlx::{ColumnIndex, Decode, Row, Type};
 use stix::{StixId, StixTimestamp};
 
@@ -39,7 +39,7 @@ where
         version: timestamp(version)?,
         date_added: timestamp(date_added)?,
         spec_version,
-        tlp: Tlp::parse(&tlp).map_err(|error| corrupt(error.to_string()))?,
+        tlp: policy::parse_tlp(&tlp).map_err(|error| corrupt(error.to_string()))?,
         revoked,
     };
     Ok(Positioned {

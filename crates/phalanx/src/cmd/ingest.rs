@@ -1,0 +1,349 @@
+//! `phalanx ingest`: validates STIX bundles or objects and stores each input whole or not at
+//! all, then prints what was added, already present or rejected (and why, with the object id
+//! and JSON path).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use policy::Tlp;
+use serde_json::Value;
+use stix::{Bundle, Diagnostic, JsonPath, StixObject};
+use store::{AddOptions, AnyStore, Collection, NewObject, OutcomeStatus, Store, WriteMode};
+
+use crate::global::GlobalArgs;
+use crate::{input, storage};
+
+/// Inputs with at least this many objects get a progress bar.
+const PROGRESS_THRESHOLD: usize = 1_000;
+
+/// How many warnings are listed per input (text and `--json`); all are counted by check, and
+/// `phalanx validate --json` lists every one.
+const MAX_LISTED_WARNINGS: usize = 100;
+
+/// How many of the listed warnings text mode prints.
+const MAX_PRINTED_WARNINGS: usize = 5;
+
+/// Arguments of `phalanx ingest`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// STIX 2.1 bundles or single objects (JSON); `-` reads stdin, `.gz` files are
+    /// decompressed. Each file is stored whole or not at all.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// The collection to store into: its id, alias or title [default: the collection aliased
+    /// `default`, created on first use].
+    #[arg(long, value_name = "NAME")]
+    collection: Option<String>,
+    /// The TLP level of objects that carry no TLP marking.
+    #[arg(long, value_name = "LEVEL", default_value = "amber", value_parser = policy::parse_tlp)]
+    default_tlp: Tlp,
+}
+
+/// What happened to one input.
+#[derive(Debug, serde::Serialize)]
+struct FileReport {
+    file: String,
+    collection: String,
+    n_objects: usize,
+    n_added: usize,
+    n_already_present: usize,
+    n_rejected: usize,
+    /// Whether anything of this input was written (false when it was rejected whole).
+    stored: bool,
+    rejected: Vec<Rejection>,
+    n_warnings: usize,
+    /// Warning counts by validator check (`extref-hashes`, ...).
+    warnings_by_check: BTreeMap<&'static str, usize>,
+    /// The first warnings, at most [`MAX_LISTED_WARNINGS`].
+    warnings: Vec<Diagnostic>,
+    elapsed_ms: u128,
+}
+
+/// Why an object, or a whole input, was refused.
+#[derive(Debug, serde::Serialize)]
+struct Rejection {
+    object_id: Option<String>,
+    path: String,
+    reason: String,
+}
+
+impl From<&Diagnostic> for Rejection {
+    fn from(diagnostic: &Diagnostic) -> Self {
+        Self {
+            object_id: diagnostic.object_id.as_ref().map(|id| id.as_str().to_owned()),
+            path: diagnostic.path.to_string(),
+            reason: diagnostic.message.clone(),
+        }
+    }
+}
+
+/// Ingests each file and prints a summary; exits 1 when anything was rejected.
+///
+/// # Errors
+///
+/// Fails when the store cannot be opened or the collection does not exist.
+pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
+    storage::runtime()?.block_on(run_async(global, args))
+}
+
+async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
+    let store = storage::open(global).await?;
+    let collection = storage::collection(&store, args.collection.as_deref()).await?;
+    let mut reports = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let report = ingest_file(&store, &collection, path, args.default_tlp).await?;
+        if global.json {
+            println!("{}", serde_json::to_string(&report)?);
+        } else {
+            print_report(&report);
+        }
+        reports.push(report);
+    }
+    if !global.json && reports.len() > 1 {
+        let total = |field: fn(&FileReport) -> usize| reports.iter().map(field).sum::<usize>();
+        println!(
+            "total: {} objects in {} inputs: {} added, {} already present, {} rejected",
+            total(|r| r.n_objects),
+            reports.len(),
+            total(|r| r.n_added),
+            total(|r| r.n_already_present),
+            total(|r| r.n_rejected),
+        );
+    }
+    let any_rejected = reports.iter().any(|report| report.n_rejected > 0);
+    Ok(if any_rejected {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[tracing::instrument(skip_all, fields(file = %path.display(), collection_id = %collection.id))]
+async fn ingest_file(
+    store: &AnyStore,
+    collection: &Collection,
+    path: &Path,
+    default_tlp: Tlp,
+) -> anyhow::Result<FileReport> {
+    let started = Instant::now();
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        collection: collection.id.to_string(),
+        n_objects: 0,
+        n_added: 0,
+        n_already_present: 0,
+        n_rejected: 0,
+        stored: false,
+        rejected: Vec::new(),
+        n_warnings: 0,
+        warnings_by_check: BTreeMap::new(),
+        warnings: Vec::new(),
+        elapsed_ms: 0,
+    };
+    let parsed = match read(path) {
+        Ok(parsed) => parsed,
+        Err(diagnostics) => {
+            report.n_rejected = 1;
+            report.rejected = diagnostics.iter().map(Rejection::from).collect();
+            report.elapsed_ms = started.elapsed().as_millis();
+            return Ok(report);
+        }
+    };
+    report.n_objects = parsed.objects.len();
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        parsed.diagnostics.into_iter().partition(Diagnostic::is_error);
+    report.n_warnings = warnings.len();
+    for warning in &warnings {
+        *report
+            .warnings_by_check
+            .entry(warning.check.unwrap_or("other"))
+            .or_default() += 1;
+    }
+    report.warnings = warnings;
+    report.warnings.truncate(MAX_LISTED_WARNINGS);
+    if !errors.is_empty() {
+        // A bundle is validated in full and stored whole or not at all: one invalid object
+        // rejects the input.
+        report.n_rejected = count_objects(&errors).max(1);
+        report.rejected = errors.iter().map(Rejection::from).collect();
+        report.elapsed_ms = started.elapsed().as_millis();
+        return Ok(report);
+    }
+    let progress = progress_bar(parsed.objects.len());
+    let options = AddOptions {
+        default_tlp,
+        mode: WriteMode::AllOrNothing,
+        spec_version: parsed.spec_version,
+        progress: progress.clone().map(|bar| {
+            Arc::new(move |n_written: u64| bar.set_position(n_written)) as store::ProgressFn
+        }),
+    };
+    let objects: Vec<NewObject> = parsed.objects.into_iter().map(NewObject::from).collect();
+    let result = store.add_objects(collection, &objects, &options).await;
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let outcome = result.with_context(|| format!("storing {}", path.display()))?;
+    report.n_added = outcome.n_added();
+    report.n_already_present = outcome.n_already_present();
+    report.n_rejected = outcome.n_conflicts();
+    report.stored = outcome.committed;
+    report.rejected = outcome
+        .outcomes
+        .iter()
+        .enumerate()
+        .filter(|(_, object)| object.status == OutcomeStatus::Conflict)
+        .map(|(idx, object)| Rejection {
+            object_id: Some(object.id.as_str().to_owned()),
+            path: parsed_path(parsed.is_bundle, idx).to_string(),
+            reason: match object.version {
+                Some(version) => format!(
+                    "a different object is already stored as version {version} of {}",
+                    object.id
+                ),
+                None => format!("a different object is already stored as {}", object.id),
+            },
+        })
+        .collect();
+    if !outcome.committed {
+        // Nothing was written: the objects that would have been added were not.
+        report.n_added = 0;
+    }
+    report.elapsed_ms = started.elapsed().as_millis();
+    tracing::info!(
+        n_objects = report.n_objects,
+        n_added = report.n_added,
+        n_rejected = report.n_rejected,
+        elapsed_ms = report.elapsed_ms as u64,
+        "ingest finished"
+    );
+    Ok(report)
+}
+
+/// A parsed input: its objects and every diagnostic (errors and warnings).
+struct Parsed {
+    objects: Vec<StixObject>,
+    diagnostics: Vec<Diagnostic>,
+    is_bundle: bool,
+    spec_version: Option<String>,
+}
+
+/// Reads, parses and validates one input; `Err` when it cannot be read or parsed at all.
+fn read(path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let whole = |message: String| vec![Diagnostic::error(None, JsonPath::root(), message)];
+    let text = input::read_to_string(path).map_err(|error| whole(format!("{error:#}")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|error| {
+        whole(format!(
+            "invalid JSON at line {}, column {}: {error}",
+            error.line(),
+            error.column()
+        ))
+    })?;
+    drop(text);
+    let options = stix::ValidationOptions::default();
+    if value.get("type").and_then(Value::as_str) == Some("bundle") {
+        let bundle = Bundle::from_value(value).map_err(|error| error.diagnostics().to_vec())?;
+        let diagnostics = stix::validate_bundle(&bundle, &options);
+        let spec_version = bundle
+            .custom
+            .get("spec_version")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        Ok(Parsed {
+            objects: bundle.objects,
+            diagnostics,
+            is_bundle: true,
+            spec_version,
+        })
+    } else {
+        let object = StixObject::from_value(value).map_err(|error| error.diagnostics().to_vec())?;
+        let diagnostics = stix::validate_object(&object, &options);
+        Ok(Parsed {
+            objects: vec![object],
+            diagnostics,
+            is_bundle: false,
+            spec_version: None,
+        })
+    }
+}
+
+/// Returns the JSON path of the `idx`-th object of an input.
+fn parsed_path(is_bundle: bool, idx: usize) -> JsonPath {
+    if is_bundle {
+        JsonPath::root().key("objects").index(idx)
+    } else {
+        JsonPath::root()
+    }
+}
+
+/// Counts the distinct objects named by error diagnostics.
+fn count_objects(errors: &[Diagnostic]) -> usize {
+    let mut ids: Vec<_> = errors
+        .iter()
+        .map(|diagnostic| diagnostic.object_id.as_ref().map(|id| id.as_str()))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.len()
+}
+
+fn progress_bar(n_objects: usize) -> Option<ProgressBar> {
+    if n_objects < PROGRESS_THRESHOLD {
+        return None;
+    }
+    let bar = ProgressBar::new(n_objects as u64);
+    bar.set_style(
+        ProgressStyle::with_template("storing {bar:40} {pos}/{len} objects ({per_sec}, {eta})")
+            .expect("the template is valid"),
+    );
+    Some(bar)
+}
+
+fn print_report(report: &FileReport) {
+    let seconds = report.elapsed_ms as f64 / 1000.0;
+    if report.n_rejected > 0 && !report.stored {
+        println!(
+            "{}: rejected, nothing stored: {} of {} objects invalid or in conflict ({seconds:.1} s)",
+            report.file, report.n_rejected, report.n_objects
+        );
+    } else {
+        println!(
+            "{}: {} objects: {} added, {} already present, {} rejected ({seconds:.1} s)",
+            report.file,
+            report.n_objects,
+            report.n_added,
+            report.n_already_present,
+            report.n_rejected
+        );
+    }
+    for rejection in &report.rejected {
+        match &rejection.object_id {
+            Some(id) => println!("  rejected {id} at {}: {}", rejection.path, rejection.reason),
+            None => println!("  rejected at {}: {}", rejection.path, rejection.reason),
+        }
+    }
+    if report.n_warnings == 0 {
+        return;
+    }
+    let by_check: Vec<String> = report
+        .warnings_by_check
+        .iter()
+        .map(|(check, n)| format!("{n} {check}"))
+        .collect();
+    println!(
+        "  {} warnings (stored anyway): {}",
+        report.n_warnings,
+        by_check.join(", ")
+    );
+    for warning in report.warnings.iter().take(MAX_PRINTED_WARNINGS) {
+        println!("  warning: {warning}");
+    }
+    if report.n_warnings > MAX_PRINTED_WARNINGS {
+        println!("  ... (`phalanx validate --json FILE` lists every warning)");
+    }
+}
