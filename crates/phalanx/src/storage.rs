@@ -50,10 +50,7 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// # Errors
 ///
 /// Fails when no collection has that name, or the store fails.
-pub async fn collection(
-    store: &AnyStore,
-    name: Option<&str>,
-) -> anyhow::Result<store::Collection> {
+pub async fn collection(store: &AnyStore, name: Option<&str>) -> anyhow::Result<store::Collection> {
     use store::Store;
     match name {
         Some(name) => Ok(store.resolve_collection(name).await?),

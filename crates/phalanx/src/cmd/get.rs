@@ -60,7 +60,10 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
         .items;
     if versions.is_empty() {
         if global.json {
-            println!("{}", serde_json::json!({ "error": format!("object {id} not found") }));
+            println!(
+                "{}",
+                serde_json::json!({ "error": format!("object {id} not found") })
+            );
         } else {
             eprintln!("object {id} not found");
         }
@@ -73,7 +76,10 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
     }
     let mut text = String::new();
     if global.json {
-        let list: Vec<Value> = versions.iter().map(describe).collect::<anyhow::Result<_>>()?;
+        let list: Vec<Value> = versions
+            .iter()
+            .map(describe)
+            .collect::<anyhow::Result<_>>()?;
         let body = serde_json::json!({ "id": id.as_str(), "versions": list });
         writeln!(text, "{body}")?;
     } else {

@@ -75,7 +75,10 @@ struct Rejection {
 impl From<&Diagnostic> for Rejection {
     fn from(diagnostic: &Diagnostic) -> Self {
         Self {
-            object_id: diagnostic.object_id.as_ref().map(|id| id.as_str().to_owned()),
+            object_id: diagnostic
+                .object_id
+                .as_ref()
+                .map(|id| id.as_str().to_owned()),
             path: diagnostic.path.to_string(),
             reason: diagnostic.message.clone(),
         }
@@ -155,8 +158,10 @@ async fn ingest_file(
         }
     };
     report.n_objects = parsed.objects.len();
-    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        parsed.diagnostics.into_iter().partition(Diagnostic::is_error);
+    let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = parsed
+        .diagnostics
+        .into_iter()
+        .partition(Diagnostic::is_error);
     report.n_warnings = warnings.len();
     for warning in &warnings {
         *report
@@ -323,7 +328,10 @@ fn print_report(report: &FileReport) {
     }
     for rejection in &report.rejected {
         match &rejection.object_id {
-            Some(id) => println!("  rejected {id} at {}: {}", rejection.path, rejection.reason),
+            Some(id) => println!(
+                "  rejected {id} at {}: {}",
+                rejection.path, rejection.reason
+            ),
             None => println!("  rejected at {}: {}", rejection.path, rejection.reason),
         }
     }

@@ -4,6 +4,8 @@
 //! so writes are serialized and each sees the collection's last `date_added` as committed;
 //! readers run concurrently on other connections.
 
+mod integrity;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;

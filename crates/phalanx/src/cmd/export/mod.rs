@@ -72,9 +72,9 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
         None => store.collections().await?,
     };
     let out: Box<dyn Write> = match &args.out {
-        Some(path) => Box::new(
-            File::create(path).with_context(|| format!("creating {}", path.display()))?,
-        ),
+        Some(path) => {
+            Box::new(File::create(path).with_context(|| format!("creating {}", path.display()))?)
+        }
         None => Box::new(io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 20, out);

@@ -1,0 +1,7 @@
+//! End-to-end tests of the `phalanx` binary: each runs the built binary on a temporary data
+//! directory.
+
+mod attack;
+mod ingest;
+mod kill;
+mod support;
