@@ -8,11 +8,20 @@
 //! This crate does no IO: it knows nothing about databases, HTTP or configuration files.
 
 mod collection;
+mod eligibility;
+mod principal;
 mod recipients;
 mod scope;
+mod sharing;
 mod tlp;
 
 pub use collection::{CollectionId, CollectionIdError};
+pub use eligibility::{
+    AreaError, AreaGroup, Country, CountryError, EligibilityError, ParticipantKind,
+    ParticipantKindError, ProgrammeArea,
+};
+pub use principal::{ParticipantId, ParticipantIdError, Principal, Role, RoleParseError};
 pub use recipients::{RECIPIENTS_PROPERTY, red_recipients};
 pub use scope::AccessScope;
+pub use sharing::{Audience, Refusal, may_share};
 pub use tlp::{Tlp, TlpParseError, parse_tlp, tlp_of};

@@ -1,0 +1,64 @@
+//! The state every handler shares: the store, the configuration and the clock.
+
+use std::fmt;
+use std::sync::Arc;
+
+use stix::StixTimestamp;
+use store::AnyStore;
+
+use crate::config::Config;
+
+/// A source of the current time; tests use a fixed one so that token expiry and
+/// `date_added` are deterministic.
+pub trait Clock: Send + Sync + fmt::Debug {
+    /// Returns the current time.
+    fn now(&self) -> StixTimestamp;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> StixTimestamp {
+        StixTimestamp::now()
+    }
+}
+
+/// What the router's handlers and middleware share. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// The node's store (accounts, collections and objects).
+    pub store: AnyStore,
+    /// The node's configuration.
+    pub config: Arc<Config>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    /// Returns the state of a node on `store` with `config` and the system clock.
+    pub fn new(store: AnyStore, config: Config) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// Replaces the clock (tests).
+    #[must_use]
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .field("clock", &self.clock)
+            .finish_non_exhaustive()
+    }
+}
