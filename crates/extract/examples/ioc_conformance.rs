@@ -326,7 +326,7 @@ fn compare(case: &Value, produced: &Output) -> Verdict {
 fn view(tool: &str, case: &Value, text: &str, findings: &[Finding]) -> Output {
     match tool {
         "iocextract" => iocextract_view(case, text, findings),
-        "ioc-finder" => ioc_finder_view(case, findings),
+        "ioc-finder" => ioc_finder_view(case, text, findings),
         _ => {
             // iocsearcher: our canonical values and the text as written both count.
             let mut output = Output::new();
@@ -357,7 +357,46 @@ fn in_host(finding: &Finding, findings: &[Finding], outer: IocKind) -> bool {
     })
 }
 
-fn ioc_finder_view(case: &Value, findings: &[Finding]) -> Output {
+/// Whether a finding nested in a URL lies in its query or fragment (ioc-finder's
+/// `parse_from_url_path` covers only the path).
+fn in_query(finding: &Finding, text: &str, findings: &[Finding]) -> bool {
+    findings.iter().any(|url| {
+        url.kind == IocKind::Url
+            && url.span.start <= finding.span.start
+            && finding.span.end <= url.span.end
+            && url.as_written(text).find(['?', '#']).is_some_and(|idx| url.span.start + idx < finding.span.start)
+    })
+}
+
+/// ioc-finder's `*_complete` values: the run of non-space characters around the finding (the
+/// quote before an address, the `,foo,bar` after a URL).
+fn complete(finding: &Finding, text: &str, left: bool, right: bool) -> String {
+    let bytes = text.as_bytes();
+    let mut start = finding.span.start;
+    let mut end = finding.span.end;
+    if left {
+        while start > 0 && !bytes[start - 1].is_ascii_whitespace() && !matches!(bytes[start - 1], b'<' | b'>') {
+            start -= 1;
+        }
+    }
+    if right {
+        while end < bytes.len() && bytes[end] == b',' && bytes.get(end + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+            end += 1;
+            while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b',' {
+                end += 1;
+            }
+        }
+    }
+    // The finding itself in its canonical (refanged) form, with what surrounds it as written.
+    format!(
+        "{}{}{}",
+        text.get(start..finding.span.start).unwrap_or(""),
+        finding.value,
+        text.get(finding.span.end..end).unwrap_or("")
+    )
+}
+
+fn ioc_finder_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
     let included: Option<BTreeSet<String>> = case["options"]["included_ioc_types"].as_array().map(|items| {
         items
             .iter()
@@ -377,7 +416,7 @@ fn ioc_finder_view(case: &Value, findings: &[Finding]) -> Output {
             if host && option_false(case, "parse_domain_from_url") {
                 continue;
             }
-            if !host && option_false(case, "parse_from_url_path") {
+            if !host && !in_query(finding, text, findings) && option_false(case, "parse_from_url_path") {
                 continue;
             }
         }
@@ -395,21 +434,22 @@ fn ioc_finder_view(case: &Value, findings: &[Finding]) -> Output {
         if finding.kind == IocKind::Ipv4 && finding.within == Some(IocKind::Ipv4Cidr) && option_false(case, "parse_address_from_cidr") {
             continue;
         }
-        let names: &[&str] = match finding.kind {
-            IocKind::Email => &["emails", "emails_complete"],
-            IocKind::Url => &["urls", "urls_complete"],
-            IocKind::Onion => &[],
-            kind => &[kind_name(kind)],
-        };
+        // ioc-finder lower-cases addresses but leaves address literals (`[IPv6:...]`) alone.
         let value = match finding.kind {
-            IocKind::Email | IocKind::Xmpp => finding.value.to_lowercase(),
+            IocKind::Email | IocKind::Xmpp if !finding.value.contains('[') => finding.value.to_lowercase(),
             _ => finding.value.clone(),
         };
-        for name in names {
-            if included.as_ref().is_some_and(|included| !included.contains(*name)) {
+        let names: Vec<(&str, String)> = match finding.kind {
+            IocKind::Email => vec![("emails", value.clone()), ("emails_complete", complete(finding, text, true, false))],
+            IocKind::Url => vec![("urls", value.clone()), ("urls_complete", complete(finding, text, false, true))],
+            IocKind::Onion => vec![],
+            kind => vec![(kind_name(kind), value)],
+        };
+        for (name, value) in names {
+            if included.as_ref().is_some_and(|included| !included.contains(name)) {
                 continue;
             }
-            output.entry((*name).to_owned()).or_default().insert(value.clone());
+            output.entry(name.to_owned()).or_default().insert(value);
         }
     }
     output
@@ -417,6 +457,23 @@ fn ioc_finder_view(case: &Value, findings: &[Finding]) -> Output {
 
 fn kind_name(kind: IocKind) -> &'static str {
     kind.as_str()
+}
+
+/// iocextract reports a URL with a defanged host and spaces in it twice: whole (its generic
+/// expression allows the spaces) and as far as its bracket expression reaches, which stops at
+/// a space (`http://a[.]a /path` also gives `http://a[.]a`; `http:// a[.]a/x` also gives
+/// `a[.]a/x`). This derives that second reading from the finding's host offsets.
+fn bracket_reading(finding: &Finding, text: &str) -> Option<String> {
+    let host = finding.host.clone()?;
+    let host_text = text.get(host.clone())?;
+    let bracketed = ["[.]", "(.)", "{.}"].iter().any(|dot| host_text.contains(dot));
+    if !bracketed || !finding.as_written(text).contains(' ') {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let start = if host.start > finding.span.start && bytes[host.start - 1] == b' ' { host.start } else { finding.span.start };
+    let end = if bytes.get(host.end) == Some(&b' ') && host.end < finding.span.end { host.end } else { finding.span.end };
+    text.get(start..end).map(str::to_owned)
 }
 
 fn iocextract_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
@@ -448,6 +505,13 @@ fn iocextract_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
     };
     for finding in findings {
         let value = value_of(finding);
+        if !refang
+            && finding.kind == IocKind::Url
+            && matches!(function, "extract_urls" | "extract_iocs")
+            && let Some(cut) = bracket_reading(finding, text)
+        {
+            add(if function == "extract_urls" { "urls" } else { "any" }, cut);
+        }
         match function {
             "extract_urls" if is_url(finding) => add("urls", value),
             "extract_encoded_urls" if finding.kind == IocKind::Url && encoded(finding) => add("urls", value),

@@ -91,13 +91,14 @@ fn base64_url(bytes: &[u8], anchor: usize) -> Option<(Range<usize>, String)> {
             break;
         }
     }
+    let padded = clean.last() == Some(&b'=');
     while clean.last() == Some(&b'=') {
         clean.pop();
     }
     // The blob may start mid-group when glued to other text: try the four alignments.
     for skip in 0..4 {
         let Some(body) = clean.get(skip..) else { break };
-        let decoded = decode_base64_lenient(body)?;
+        let decoded = decode_base64_lenient(body, padded && skip == 0)?;
         if let Some(url) = url_in(&decoded) {
             return Some((start..end, url));
         }
@@ -107,7 +108,7 @@ fn base64_url(bytes: &[u8], anchor: usize) -> Option<(Range<usize>, String)> {
 
 /// Decodes Base64 (standard or URL-safe alphabet) without padding, dropping a final partial
 /// group, as damaged blobs in reports often have one.
-fn decode_base64_lenient(body: &[u8]) -> Option<Vec<u8>> {
+fn decode_base64_lenient(body: &[u8], padded: bool) -> Option<Vec<u8>> {
     let mut body: Vec<u8> = body
         .iter()
         .map(|b| match b {
@@ -117,9 +118,12 @@ fn decode_base64_lenient(body: &[u8]) -> Option<Vec<u8>> {
         })
         .filter(|b| *b != b'=')
         .collect();
-    if body.len() % 4 == 1 {
-        body.pop();
+    // Without padding, a final partial group is dropped: it is usually stray text glued to the
+    // blob. With padding it is the end of the data.
+    if padded && body.len() % 4 != 1 {
+        return data_encoding::BASE64_NOPAD.decode(&body).ok();
     }
+    body.truncate(body.len() - body.len() % 4);
     data_encoding::BASE64_NOPAD.decode(&body).ok()
 }
 

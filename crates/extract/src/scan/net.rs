@@ -183,7 +183,14 @@ fn host_end(bytes: &[u8], start: usize) -> Option<usize> {
     while k > start && matches!(bytes[k - 1], b'.' | b'-') {
         k -= 1;
     }
-    (k > start && bytes[start..k].iter().any(u8::is_ascii_alphanumeric)).then_some(k)
+    if k == start || !bytes[start..k].iter().any(u8::is_ascii_alphanumeric) {
+        return None;
+    }
+    // An all-numeric host must be an IPv4 address (`http://192,168,0,1` is not a URL).
+    if bytes[start..k].iter().all(|b| b.is_ascii_digit() || *b == b'.') && parse_ipv4(&bytes[start..k]).is_none() {
+        return None;
+    }
+    Some(k)
 }
 
 /// Returns the end of a path, query and fragment starting at `start` (a `/`, `?` or `#`).
@@ -237,7 +244,7 @@ fn trim_url_end(bytes: &[u8], floor: usize, mut end: usize) -> usize {
     while end > floor
         && matches!(
             bytes[end - 1],
-            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*'
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b'"' | b'*' | b'[' | b'('
         )
     {
         end -= 1;
@@ -364,6 +371,9 @@ fn run(sc: &mut Scanner<'_>, raw_start: usize, raw_end: usize) {
         return;
     }
     let _ = after_host;
+    if glued_ipv4(sc, start, end) {
+        return;
+    }
     let defanged = sc.is_defanged(&(start..end));
     let Name::Domain { value, mut benign } = check_domain(name, defanged) else {
         return;
@@ -375,6 +385,38 @@ fn run(sc: &mut Scanner<'_>, raw_start: usize, raw_end: usize) {
     candidate.benign = benign;
     sc.push(candidate);
     schemeless_url(sc, start, end, &value);
+}
+
+/// `words1.2.3.4words`: an IPv4 address glued to letters on either side (text extracted from
+/// PDFs and HTML often loses the spaces around addresses). Returns whether one was found.
+fn glued_ipv4(sc: &mut Scanner<'_>, start: usize, end: usize) -> bool {
+    let bytes = sc.bytes;
+    let labels: Vec<&[u8]> = bytes[start..end].split(|b| *b == b'.').collect();
+    if labels.len() != 4 || !labels[1..3].iter().all(|label| label.iter().all(u8::is_ascii_digit)) {
+        return false;
+    }
+    let first = labels[0];
+    let last = labels[3];
+    let lead = first.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let trail = last.iter().take_while(|b| b.is_ascii_digit()).count();
+    let letters_only = |part: &[u8]| part.iter().all(u8::is_ascii_alphabetic);
+    if lead == 0 || trail == 0 || !letters_only(&first[..first.len() - lead]) || !letters_only(&last[trail..]) {
+        return false;
+    }
+    if lead == first.len() && trail == last.len() {
+        return false;
+    }
+    let ip_start = start + first.len() - lead;
+    let ip_end = end - (last.len() - trail);
+    let Some(value) = parse_ipv4(&bytes[ip_start..ip_end]) else {
+        return false;
+    };
+    let mut candidate = Candidate::new(IocKind::Ipv4, value, ip_start..ip_end);
+    if looks_like_version(bytes, ip_start) {
+        candidate.benign = Some(Benign::LikelyVersion);
+    }
+    sc.push(candidate);
+    true
 }
 
 /// Checks an all-numeric dotted run as an IPv4 address, then looks for a prefix length, a port
@@ -488,17 +530,38 @@ pub(super) fn emails(sc: &mut Scanner<'_>, start: usize, end: usize) {
     let bytes = sc.bytes;
     for rel in memchr::memchr_iter(b'@', &bytes[start..end]) {
         let at = start + rel;
-        let mut local_start = at;
+        // `user:password@host` in a URL is not an e-mail address.
+        let authority_start = bytes[start..at]
+            .iter()
+            .rposition(|b| matches!(b, b'/' | b' '))
+            .map_or(start, |idx| start + idx + 1);
+        if authority_start >= start + 3 && bytes[authority_start - 3..authority_start] == *b"://" {
+            continue;
+        }
+        // An RFC 5322 comment before the `@` (`john.smith(comment)@example.com`) is dropped.
+        let mut local_end = at;
+        if at > start && bytes[at - 1] == b')' {
+            if let Some(open) = bytes[start..at].iter().rposition(|b| *b == b'(') {
+                let open = start + open;
+                if open > start
+                    && at - open <= 64
+                    && bytes[open + 1..at - 1].iter().all(|b| b.is_ascii_alphanumeric() || *b == b' ')
+                {
+                    local_end = open;
+                }
+            }
+        }
+        let mut local_start = local_end;
         while local_start > start && is_local_byte(bytes[local_start - 1]) {
             local_start -= 1;
         }
         while local_start < at && matches!(bytes[local_start], b'.' | b'-') {
             local_start += 1;
         }
-        if local_start == at || at - local_start > 64 {
+        if local_start == local_end || local_end - local_start > 64 {
             continue;
         }
-        let local = &sc.text[local_start..at];
+        let local = &sc.text[local_start..local_end];
         if bytes.get(at + 1) == Some(&b'[') {
             let Some(close) = memchr::memchr(b']', &bytes[at + 1..end]) else {
                 continue;

@@ -171,13 +171,24 @@ fn components(bytes: &[u8], first_sep: usize, sep: u8, allow_angle: bool) -> (us
             pos = k + 1;
             continue;
         }
-        // The last component: no spaces (the sentence goes on after it).
+        // The last component: its spaces are kept only before capitalised words
+        // (`Shell Folders`, `Image File Execution Options`); a lower-case word is the sentence
+        // going on (`ConsoleIME on the windows box`).
         let stop = if has_space {
-            comp_start
-                + bytes[comp_start..k]
-                    .iter()
-                    .position(|b| *b == b' ')
-                    .unwrap_or(0)
+            let mut stop = comp_start;
+            let mut word_start = comp_start;
+            for idx in comp_start..=k {
+                if idx == k || bytes[idx] == b' ' {
+                    let word = &bytes[word_start..idx];
+                    let capitalised = word.first().is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                    if word_start > comp_start && !capitalised {
+                        break;
+                    }
+                    stop = idx;
+                    word_start = idx + 1;
+                }
+            }
+            stop
         } else {
             last_non_space.max(comp_start)
         };

@@ -239,6 +239,13 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
                     }
                 }
             }
+            b'.' if i >= 2 && bytes[i - 1] == b' ' && is_label(bytes[i - 2]) => {
+                // `http://example .com/`: a space before the dot of a URL host.
+                if let Some(end) = spaced_host_dot(bytes, i, out) {
+                    i = end;
+                    continue;
+                }
+            }
             b'.' => {
                 // `.]` and `.)`: a dot glued to the left label, followed by closing brackets.
                 if i > 0 && is_label(bytes[i - 1]) && i + 1 < n && is_close(bytes[i + 1]) {
@@ -306,6 +313,37 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
         }
         i += 1;
     }
+}
+
+/// A space before the dot of a host right after `://` (`http://example .com/x`), when a
+/// known top-level domain follows the dot.
+fn spaced_host_dot(bytes: &[u8], dot: usize, out: &mut Vec<RawEdit>) -> Option<usize> {
+    let mut host_start = dot - 1;
+    while host_start > 0 && (is_label(bytes[host_start - 1]) || bytes[host_start - 1] == b'.') {
+        host_start -= 1;
+    }
+    // After a scheme separator (`://`, `__`, `:\\`), possibly spaced (`http:// example .com`).
+    let mut sep_end = host_start;
+    while sep_end > 0 && bytes[sep_end - 1] == b' ' && host_start - sep_end < 3 {
+        sep_end -= 1;
+    }
+    let sep = bytes.get(sep_end.saturating_sub(2)..sep_end)?;
+    if sep_end < 2 || !(sep == b"//" || sep == b"__" || sep == b"\\\\") {
+        return None;
+    }
+    let mut tld_end = dot + 1;
+    while tld_end < bytes.len() && bytes[tld_end].is_ascii_alphanumeric() {
+        tld_end += 1;
+    }
+    if !is_known_tld(&bytes[dot + 1..tld_end]) || bytes.get(tld_end).is_some_and(|b| is_label(*b)) {
+        return None;
+    }
+    out.push(RawEdit {
+        orig: dot - 1..dot + 1,
+        repl: ".",
+        form: DefangForm::Spaces,
+    });
+    Some(dot + 1)
 }
 
 /// Tries a bracketed token at `i` (just after a label). Pushes the edit and returns its end.
