@@ -111,8 +111,7 @@ impl Country {
 
     /// Returns the country's English short name from ISO 3166-1 (`France`).
     pub fn name(&self) -> &'static str {
-        rust_iso3166::from_alpha2(self.as_str())
-            .map_or("unknown", |country| country.name)
+        rust_iso3166::from_alpha2(self.as_str()).map_or("unknown", |country| country.name)
     }
 }
 
@@ -257,7 +256,11 @@ impl ProgrammeArea {
         if kind != ParticipantKind::Government || self.group_of(country).is_some() {
             return Ok(());
         }
-        let names: Vec<&str> = self.groups.iter().map(|group| group.name.as_str()).collect();
+        let names: Vec<&str> = self
+            .groups
+            .iter()
+            .map(|group| group.name.as_str())
+            .collect();
         Err(EligibilityError {
             country,
             country_name: country.name(),
@@ -316,9 +319,16 @@ mod tests {
         let message = error.to_string();
         assert!(message.starts_with("US (United States"), "{message}");
         assert!(message.contains("EU candidate country"), "{message}");
-        assert!(message.contains("government participants must come from"), "{message}");
+        assert!(
+            message.contains("government participants must come from"),
+            "{message}"
+        );
         for code in ["RU", "BY", "CN", "AM", "SM", "AD"] {
-            assert!(area.check(ParticipantKind::Government, country(code)).is_err(), "{code}");
+            assert!(
+                area.check(ParticipantKind::Government, country(code))
+                    .is_err(),
+                "{code}"
+            );
         }
     }
 

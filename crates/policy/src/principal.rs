@@ -200,7 +200,10 @@ pub struct Principal {
 impl Principal {
     /// Returns the read scope of this principal, which every read of stored objects takes.
     pub fn scope(&self) -> AccessScope {
-        AccessScope::principal(self.readable.iter().copied(), self.identities.iter().cloned())
+        AccessScope::principal(
+            self.readable.iter().copied(),
+            self.identities.iter().cloned(),
+        )
     }
 
     /// Returns whether the principal may read the collection.

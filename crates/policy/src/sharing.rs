@@ -145,7 +145,10 @@ mod tests {
     use super::*;
 
     fn participants(ids: &[u128]) -> Audience {
-        Audience::participants(ids.iter().map(|&n| ParticipantId::new(uuid::Uuid::from_u128(n))))
+        Audience::participants(
+            ids.iter()
+                .map(|&n| ParticipantId::new(uuid::Uuid::from_u128(n))),
+        )
     }
 
     #[test]
@@ -157,8 +160,14 @@ mod tests {
 
     #[test]
     fn green_stays_in_the_community() {
-        assert_eq!(may_share(Tlp::Green, &participants(&[1]), &participants(&[2])), Ok(()));
-        assert_eq!(may_share(Tlp::Green, &participants(&[1]), &Audience::Community), Ok(()));
+        assert_eq!(
+            may_share(Tlp::Green, &participants(&[1]), &participants(&[2])),
+            Ok(())
+        );
+        assert_eq!(
+            may_share(Tlp::Green, &participants(&[1]), &Audience::Community),
+            Ok(())
+        );
         let refusal = may_share(Tlp::Green, &Audience::Community, &Audience::Public)
             .expect_err("never public");
         assert_eq!(
@@ -170,13 +179,24 @@ mod tests {
     #[test]
     fn amber_stays_with_those_who_received_it() {
         for tlp in [Tlp::Amber, Tlp::AmberStrict] {
-            assert_eq!(may_share(tlp, &participants(&[1, 2]), &participants(&[2])), Ok(()));
-            assert_eq!(may_share(tlp, &participants(&[1, 2]), &participants(&[1, 2])), Ok(()));
-            assert_eq!(may_share(tlp, &Audience::Community, &participants(&[7])), Ok(()));
+            assert_eq!(
+                may_share(tlp, &participants(&[1, 2]), &participants(&[2])),
+                Ok(())
+            );
+            assert_eq!(
+                may_share(tlp, &participants(&[1, 2]), &participants(&[1, 2])),
+                Ok(())
+            );
+            assert_eq!(
+                may_share(tlp, &Audience::Community, &participants(&[7])),
+                Ok(())
+            );
             let refusal = may_share(tlp, &participants(&[1, 2]), &participants(&[2, 3, 4]))
                 .expect_err("3 and 4 did not receive it");
             assert!(
-                refusal.to_string().contains("with 2 participants who did not receive it"),
+                refusal
+                    .to_string()
+                    .contains("with 2 participants who did not receive it"),
                 "{refusal}"
             );
             assert!(may_share(tlp, &participants(&[1]), &Audience::Community).is_err());
@@ -198,7 +218,13 @@ mod tests {
         assert!(!Audience::Public.is_within(&Audience::Community));
         assert!(!Audience::Community.is_within(&participants(&[1])));
         assert!(Audience::nobody().is_within(&participants(&[])));
-        assert_eq!(participants(&[1]).union(&participants(&[2])), participants(&[1, 2]));
-        assert_eq!(participants(&[1]).union(&Audience::Community), Audience::Community);
+        assert_eq!(
+            participants(&[1]).union(&participants(&[2])),
+            participants(&[1, 2])
+        );
+        assert_eq!(
+            participants(&[1]).union(&Audience::Community),
+            Audience::Community
+        );
     }
 }

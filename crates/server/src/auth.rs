@@ -1,23 +1,34 @@
 //! Authentication: every request under `/taxii2/` and `/api/v1/` (except the public OpenAPI
 //! document) must carry HTTP Basic credentials or a Bearer token; the middleware resolves
-//! them to a [`Principal`] and inserts it into the request's extensions, where handlers take
-//! it with `axum::Extension<Principal>`.
+//! them to a [`Principal`], applies the principal's rate limit, and inserts the principal
+//! into the request's extensions, where handlers take it with
+//! `axum::Extension<Principal>`.
 //!
 //! Unauthenticated requests get 401 with `WWW-Authenticate` offering Basic and Bearer, in the
-//! error format of their path (a TAXII error message under `/taxii2/`).
+//! error format of their path (a TAXII error message under `/taxii2/`). Unknown users, wrong
+//! passwords, unknown, expired and revoked tokens all get the same answer, and an unknown
+//! user costs the same argon2 verification as a wrong password.
 
 use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use base64::Engine;
 use policy::Principal;
+use stix::StixTimestamp;
+use store::{Accounts, User};
 
+use crate::credentials;
 use crate::error::{ApiError, ErrorFormat};
 use crate::state::AppState;
 
 /// The path of the OpenAPI document, which is served without authentication: it describes
 /// the API's shape and holds no data.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+
+/// How often a token's `last_used` is written at most (microseconds): once a minute keeps
+/// the information useful without a database write per request.
+const TOUCH_INTERVAL_MICROS: i64 = 60_000_000;
 
 /// Returns whether a request path needs authentication.
 pub fn requires_authentication(path: &str) -> bool {
@@ -27,25 +38,158 @@ pub fn requires_authentication(path: &str) -> bool {
     protected && path != OPENAPI_PATH
 }
 
-/// Middleware: authenticates the request and inserts its [`Principal`].
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Middleware: authenticates the request, applies the rate limit and inserts its
+/// [`Principal`].
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_owned();
     if !requires_authentication(&path) {
         return next.run(request).await;
     }
-    match resolve(&state, request.headers()).await {
-        Ok(principal) => {
-            tracing::Span::current().record("user", principal.user.as_str());
-            request.extensions_mut().insert(principal);
-            next.run(request).await
+    let format = ErrorFormat::for_path(&path);
+    let (principal, limit_key) = match resolve(&state, request.headers()).await {
+        Ok(resolved) => resolved,
+        Err(error) => {
+            if matches!(error, ApiError::Unauthenticated) {
+                tracing::debug!("request not authenticated");
+            }
+            return error.into_response_as(format);
         }
-        Err(error) => error.into_response_as(ErrorFormat::for_path(&path)),
+    };
+    tracing::Span::current().record("user", principal.user.as_str());
+    if let Err(error) = state.rate_limits.check(&limit_key) {
+        tracing::info!(user = %principal.user, "rate limit reached");
+        return error.into_response_as(format);
+    }
+    request.extensions_mut().insert(principal);
+    next.run(request).await
+}
+
+/// Resolves the request's credentials to a principal and the key of its rate-limit bucket.
+///
+/// # Errors
+///
+/// [`ApiError::Unauthenticated`] for missing or bad credentials; a store failure.
+pub async fn resolve(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(Principal, String), ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .ok_or(ApiError::Unauthenticated)?;
+    let (scheme, credentials) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(ApiError::Unauthenticated)?;
+    let credentials = credentials.trim();
+    if scheme.eq_ignore_ascii_case("basic") {
+        let user = basic(state, credentials).await?;
+        let key = format!("user:{}", user.name);
+        Ok((principal_of(state, user).await?, key))
+    } else if scheme.eq_ignore_ascii_case("bearer") {
+        let (user, token_id) = bearer(state, credentials).await?;
+        let key = format!("token:{token_id}");
+        Ok((principal_of(state, user).await?, key))
+    } else {
+        Err(ApiError::Unauthenticated)
     }
 }
 
-/// Resolves the request's credentials to a principal.
-async fn resolve(_state: &AppState, _headers: &HeaderMap) -> Result<Principal, ApiError> {
-    // TODO(#3): accounts land in the store next; until then every request is refused, so the
-    // server fails closed.
-    Err(ApiError::Unauthenticated)
+/// Checks HTTP Basic credentials (`base64(user:password)`, RFC 7617).
+async fn basic(state: &AppState, encoded: &str) -> Result<User, ApiError> {
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .map_err(|_| ApiError::Unauthenticated)?;
+    let decoded = String::from_utf8(decoded).map_err(|_| ApiError::Unauthenticated)?;
+    let (name, password) = decoded.split_once(':').ok_or(ApiError::Unauthenticated)?;
+    let found = state.store.user_credentials(name).await?;
+    let (user, hash) = match found {
+        Some((user, Some(hash))) => (Some(user), hash),
+        // No such user, or a token-only user: verify against a decoy so that the answer
+        // takes as long as for a wrong password.
+        _ => (None, credentials::decoy_hash().to_owned()),
+    };
+    let password = password.to_owned();
+    // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
+    let matches =
+        tokio::task::spawn_blocking(move || credentials::verify_password(&hash, &password))
+            .await
+            .map_err(ApiError::internal)?;
+    match user {
+        Some(user) if matches => Ok(user),
+        _ => Err(ApiError::Unauthenticated),
+    }
+}
+
+/// Checks a Bearer token: known prefix, equal hash (constant time), not revoked, not expired.
+async fn bearer(state: &AppState, token: &str) -> Result<(User, uuid::Uuid), ApiError> {
+    let prefix = credentials::token_lookup_prefix(token).ok_or(ApiError::Unauthenticated)?;
+    let record = state
+        .store
+        .token_by_prefix(prefix)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    if !credentials::secrets_equal(&record.token_hash, &credentials::token_hash(token)) {
+        return Err(ApiError::Unauthenticated);
+    }
+    let now = state.clock.now();
+    if record.token.revoked.is_some() || record.token.expires.is_some_and(|expires| expires <= now)
+    {
+        return Err(ApiError::Unauthenticated);
+    }
+    let user = state
+        .store
+        .user(&record.token.user)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let stale = record
+        .token
+        .last_used
+        .is_none_or(|last| now.to_micros() - last.to_micros() >= TOUCH_INTERVAL_MICROS);
+    if stale {
+        state.store.touch_token(record.token.id, now).await?;
+    }
+    Ok((user, record.token.id))
+}
+
+/// Builds the principal of an authenticated user: its identities and the collections its
+/// participant may read and write (narrowed by its role).
+///
+/// # Errors
+///
+/// A store failure, or [`ApiError::Unauthenticated`] when the participant vanished.
+pub async fn principal_of(state: &AppState, user: User) -> Result<Principal, ApiError> {
+    let participant = state
+        .store
+        .participant(&user.participant.to_string())
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
+    let grants = state.store.participant_grants(participant.id).await?;
+    let writable = if user.role.can_write() {
+        grants.writable
+    } else {
+        Default::default()
+    };
+    Ok(Principal {
+        user: user.name,
+        participant: participant.id,
+        participant_name: participant.name,
+        role: user.role,
+        identities: vec![user.identity, participant.identity],
+        readable: grants.readable,
+        writable,
+    })
+}
+
+/// Returns whether a token with this expiry is still valid at `now` (for listings).
+pub fn is_active(
+    expires: Option<StixTimestamp>,
+    revoked: Option<StixTimestamp>,
+    now: StixTimestamp,
+) -> bool {
+    revoked.is_none() && expires.is_none_or(|expires| expires > now)
 }

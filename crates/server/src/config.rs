@@ -20,7 +20,7 @@
 //! max_content_length = 10485760
 //! default_page_size = 100
 //! max_page_size = 1000
-//! requests_per_second = 50
+//! requests_per_minute = 3000
 //! burst = 200
 //! shutdown_grace_seconds = 30
 //! ```
@@ -93,10 +93,10 @@ pub struct Limits {
     /// The largest page served, whatever `limit` asks.
     #[serde(default = "default_max_page_size")]
     pub max_page_size: u32,
-    /// Sustained requests per second allowed per principal (per token, or per user for
+    /// Sustained requests per minute allowed per principal (per token, or per user for
     /// HTTP Basic); `0` disables rate limiting.
-    #[serde(default = "default_requests_per_second")]
-    pub requests_per_second: u32,
+    #[serde(default = "default_requests_per_minute")]
+    pub requests_per_minute: u32,
     /// How many requests a principal may make at once above the sustained rate.
     #[serde(default = "default_burst")]
     pub burst: u32,
@@ -171,7 +171,7 @@ impl Default for Limits {
             max_content_length: default_max_content_length(),
             default_page_size: default_page_size(),
             max_page_size: default_max_page_size(),
-            requests_per_second: default_requests_per_second(),
+            requests_per_minute: default_requests_per_minute(),
             burst: default_burst(),
             shutdown_grace_seconds: default_shutdown_grace_seconds(),
         }
@@ -225,7 +225,9 @@ impl Config {
             return fail("limits.max_content_length must be at least 1".to_owned());
         }
         if limits.max_page_size == 0 || limits.default_page_size == 0 {
-            return fail("limits.default_page_size and max_page_size must be at least 1".to_owned());
+            return fail(
+                "limits.default_page_size and max_page_size must be at least 1".to_owned(),
+            );
         }
         if limits.default_page_size > limits.max_page_size {
             return fail(format!(
@@ -233,7 +235,7 @@ impl Config {
                 limits.default_page_size, limits.max_page_size
             ));
         }
-        if limits.requests_per_second > 0 && limits.burst == 0 {
+        if limits.requests_per_minute > 0 && limits.burst == 0 {
             return fail("limits.burst must be at least 1 when rate limiting is on".to_owned());
         }
         Ok(())
@@ -264,8 +266,8 @@ fn default_max_page_size() -> u32 {
     1000
 }
 
-fn default_requests_per_second() -> u32 {
-    50
+fn default_requests_per_minute() -> u32 {
+    3000
 }
 
 fn default_burst() -> u32 {
@@ -321,7 +323,7 @@ key = "key.pem"
 max_content_length = 1000
 default_page_size = 10
 max_page_size = 20
-requests_per_second = 0
+requests_per_minute = 0
 burst = 0
 "#,
         )
@@ -329,10 +331,7 @@ burst = 0
         assert_eq!(config.listen.port(), 8443);
         assert_eq!(config.node.participant.as_deref(), Some("CERT-EU"));
         assert_eq!(config.node.default_tlp, Tlp::AmberStrict);
-        assert_eq!(
-            config.tls.expect("tls given").key,
-            PathBuf::from("key.pem")
-        );
+        assert_eq!(config.tls.expect("tls given").key, PathBuf::from("key.pem"));
         assert_eq!(config.limits.max_content_length, 1000);
     }
 
@@ -347,6 +346,9 @@ burst = 0
         let error = parse("version = 1\n[limits]\ndefault_page_size = 50\nmax_page_size = 10\n")
             .expect_err("page sizes");
         assert!(error.to_string().contains("default_page_size"), "{error}");
-        assert!(parse("listen = \"127.0.0.1:1\"").is_err(), "version is required");
+        assert!(
+            parse("listen = \"127.0.0.1:1\"").is_err(),
+            "version is required"
+        );
     }
 }

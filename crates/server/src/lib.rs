@@ -1,36 +1,53 @@
 //! Assembles a Phalanx node: configuration, authentication, request limits, the admin REST
 //! API (`/api/v1/`) and TAXII 2.1 (`/taxii2/`), over one store.
 //!
-//! [`app`] builds the whole router from an [`AppState`]; `phalanx serve` binds it to a socket
-//! and tests call it with `tower::ServiceExt::oneshot`. Handlers find the authenticated
-//! caller as an `axum::Extension<policy::Principal>` (see [`auth`]).
+//! [`app`] builds the whole router from an [`AppState`]; [`serve::serve`] binds it to a
+//! socket (with TLS when configured) and shuts it down gracefully; tests call [`app`] with
+//! `tower::ServiceExt::oneshot`. Handlers find the authenticated caller as an
+//! `axum::Extension<policy::Principal>` (see [`auth`]).
 //!
 //! This crate does not parse STIX or speak SQL: objects are `stix`'s and storage is `store`'s.
 
+pub mod admin;
+pub mod api;
 pub mod auth;
 pub mod config;
+pub mod credentials;
 pub mod error;
+pub mod limits;
+pub mod serve;
 pub mod state;
 pub mod trace;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 
 pub use config::Config;
 pub use error::{ApiError, ErrorFormat};
 pub use state::{AppState, Clock, SystemClock};
 
-/// Builds the node's router: TAXII under `/taxii2/` and the admin API under `/api/v1/`,
-/// behind authentication and the request span.
+/// Builds the node's router: TAXII under `/taxii2/` and the admin API under `/api/v1/`.
 ///
-/// The layers run, from the outside in: the request span (and request id), then
-/// authentication (which inserts the [`policy::Principal`]), then the routes.
+/// The layers run, from the outside in: the request span (and request id), the body limit,
+/// authentication with the rate limit (which inserts the [`policy::Principal`]), then the
+/// routes, which record their matched route in the span.
 pub fn app(state: AppState) -> Router {
+    let limit = usize::try_from(state.config.limits.max_content_length).unwrap_or(usize::MAX);
     // Routers mounted here: the TAXII 2.1 router of the `taxii` crate goes under `/taxii2`
     // (`.nest("/taxii2", ...)`); its handlers extract `Extension<Principal>`.
     Router::new()
+        .merge(api::routes().into_router())
         .route_layer(middleware::from_fn(trace::record_route))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_body,
+        ))
+        .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(trace::request_span))
         .with_state(state)
 }

@@ -6,7 +6,11 @@ use std::sync::Arc;
 use stix::StixTimestamp;
 use store::AnyStore;
 
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
 use crate::config::Config;
+use crate::limits::RateLimits;
 
 /// A source of the current time; tests use a fixed one so that token expiry and
 /// `date_added` are deterministic.
@@ -34,6 +38,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
+    /// Per-principal rate limits.
+    pub rate_limits: RateLimits,
+    /// Background jobs (e.g. large TAXII envelopes): spawn them here so that shutdown waits
+    /// for them.
+    pub jobs: TaskTracker,
+    /// Cancelled when the node shuts down; background jobs stop at their next checkpoint.
+    pub shutdown: CancellationToken,
 }
 
 impl AppState {
@@ -41,8 +52,11 @@ impl AppState {
     pub fn new(store: AnyStore, config: Config) -> Self {
         Self {
             store,
+            rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),
             clock: Arc::new(SystemClock),
+            jobs: TaskTracker::new(),
+            shutdown: CancellationToken::new(),
         }
     }
 

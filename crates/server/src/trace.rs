@@ -42,13 +42,20 @@ pub async fn request_span(request: Request, next: Next) -> Response {
     );
     let started = Instant::now();
     let mut response = REQUEST_ID
-        .scope(request_id.clone(), next.run(request).instrument(span.clone()))
+        .scope(
+            request_id.clone(),
+            next.run(request).instrument(span.clone()),
+        )
         .await;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     span.record("status", response.status().as_u16());
     span.record("elapsed_ms", elapsed_ms);
     span.in_scope(|| {
-        tracing::info!(status = response.status().as_u16(), elapsed_ms, "request finished");
+        tracing::info!(
+            status = response.status().as_u16(),
+            elapsed_ms,
+            "request finished"
+        );
     });
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);

@@ -9,6 +9,7 @@
 //!
 //! This crate does not parse or validate STIX (that is `stix`), and knows nothing about HTTP.
 
+mod accounts;
 mod any;
 mod backend;
 mod collection;
@@ -17,11 +18,16 @@ mod lookup;
 mod postgres;
 mod query;
 mod rows;
+mod sharing;
 mod sql;
 mod sqlite;
 mod stats;
 mod write;
 
+pub use accounts::{
+    Accounts, ApiToken, CollectionAccess, Grant, NewParticipant, NewToken, NewUser, Participant,
+    ParticipantGrants, Placement, TokenRecord, User,
+};
 pub use any::{AnyStore, StoreLocation};
 pub use backend::Store;
 pub use collection::{ApiRoot, Collection, DEFAULT_NAME, NewCollection};
@@ -29,6 +35,7 @@ pub use error::{Error, Result};
 pub use lookup::{LookupValue, hash_kind, normalize, observable_values};
 pub use postgres::PostgresStore;
 pub use query::{Cursor, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
+pub use sharing::{OnwardRefusal, WideningRefusal, onward_sharing_refusals, widening_refusals};
 pub use sqlite::SqliteStore;
 pub use stats::{Stats, StatsLine};
 pub use write::{

@@ -98,6 +98,13 @@ fn migrator() -> Migrator {
         MigrationType::Simple,
         sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/postgres/0001_objects.sql")),
         false,
+    ),
+    Migration::new(
+        10,
+        "principals".into(),
+        MigrationType::Simple,
+        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/postgres/0010_principals.sql")),
+        false,
     )])
 }
 
@@ -462,3 +469,5 @@ async fn insert_rows(
     }
     Ok(())
 }
+
+crate::accounts::impl_accounts!(PostgresStore, begin = "BEGIN");

@@ -93,6 +93,13 @@ fn migrator() -> Migrator {
         MigrationType::Simple,
         sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0001_objects.sql")),
         false,
+    ),
+    Migration::new(
+        10,
+        "principals".into(),
+        MigrationType::Simple,
+        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0010_principals.sql")),
+        false,
     )])
 }
 
@@ -444,3 +451,5 @@ async fn insert_rows(
     }
     Ok(())
 }
+
+crate::accounts::impl_accounts!(SqliteStore, begin = "BEGIN IMMEDIATE");
