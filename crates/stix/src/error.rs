@@ -7,8 +7,9 @@ use crate::StixId;
 /// The error type of this crate.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The input is not well-formed JSON.
-    #[error("invalid JSON at line {line}, column {column}: {message}")]
+    /// The input is not well-formed JSON; `message` (serde_json's) already names the line and
+    /// column, so the display does not repeat them.
+    #[error("invalid JSON: {message}")]
     Json {
         /// 1-based line of the error.
         line: usize,
@@ -212,5 +213,22 @@ mod tests {
             .key("url");
         assert_eq!(path.to_string(), "$.objects[3].external_references[0].url");
         assert_eq!(JsonPath::root().key("a b").to_string(), "$[\"a b\"]");
+    }
+
+    #[test]
+    fn json_error_names_the_position_once() {
+        let error = crate::StixObject::from_json("{\n  \"type\": }").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid JSON: expected value at line 2 column 11"
+        );
+        assert!(matches!(
+            error,
+            Error::Json {
+                line: 2,
+                column: 11,
+                ..
+            }
+        ));
     }
 }

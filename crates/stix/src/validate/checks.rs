@@ -171,6 +171,10 @@ pub const CHECKS: &[CheckInfo] = &[
         "bundle",
         "a bundle's type and id; objects in a bundle are STIX objects",
     ),
+    must(
+        "pattern",
+        "indicator patterns of type `stix` parse (when a pattern checker is plugged in)",
+    ),
     should(
         "custom-prefix",
         "101",

@@ -223,13 +223,13 @@ fn collect_custom(
 }
 
 /// `x-` + source + `-` + name.
-fn is_strict_type_name(name: &str) -> bool {
+pub(crate) fn is_strict_type_name(name: &str) -> bool {
     name.strip_prefix("x-")
         .is_some_and(|rest| has_inner_separator(rest, '-'))
 }
 
 /// `x_` + source + `_` + name.
-fn is_strict_property_name(name: &str) -> bool {
+pub(crate) fn is_strict_property_name(name: &str) -> bool {
     name.strip_prefix("x_")
         .is_some_and(|rest| has_inner_separator(rest, '_'))
 }

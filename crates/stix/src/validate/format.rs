@@ -151,14 +151,6 @@ pub(crate) fn is_service_name(text: &str) -> bool {
     (1..=15).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// An HTTP header field name (RFC 9110 `token`).
-pub(crate) fn is_http_field_name(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
 /// A CPE 2.3 formatted string: `cpe:2.3:` then 11 colon-separated components, the first of
 /// which is `a`, `o`, `h`, `*` or `-`.
 pub(crate) fn is_cpe23(text: &str) -> bool {
@@ -189,9 +181,10 @@ pub(crate) fn is_cpe23(text: &str) -> bool {
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_graphic()))
 }
 
-/// A well-formed language tag (RFC 5646 section 2.1), checked by `oxilangtag`.
+/// A valid language tag (RFC 5646 section 2.2.9): well-formed, with every subtag in the IANA
+/// language subtag registry (as compiled into `language-tags`).
 pub(crate) fn is_language_tag(text: &str) -> bool {
-    oxilangtag::LanguageTag::parse(text).is_ok()
+    language_tags::LanguageTag::parse(text).is_ok_and(|tag| tag.validate().is_ok())
 }
 
 /// A granular marking selector: `property`, `property.[index]`, `property.sub`, ...

@@ -56,7 +56,41 @@ pub struct ValidationOptions {
     pub enforce_refs: bool,
     /// The STIX version to validate against; `None` reads `spec_version` (default `2.1`).
     pub version: Option<String>,
+    /// Checks the syntax of STIX patterns (`pattern_type` `stix`); this crate has no pattern
+    /// parser, so callers plug one in (the `phalanx` binary uses `stix-pattern`). `None`
+    /// leaves patterns unchecked.
+    pub pattern_checker: Option<PatternChecker>,
 }
+
+/// A STIX pattern check: given the pattern and its version (`pattern_version`, else the
+/// object's `spec_version`, else `2.1`), returns the object paths the pattern compares as
+/// `(object type, first property)` pairs, or why the pattern is invalid.
+///
+/// The paths let validation check the names a pattern uses (type and property name formats,
+/// custom prefixes, `strict_types`, `strict_properties`).
+#[derive(Clone, Copy)]
+pub struct PatternChecker(pub PatternCheckFn);
+
+/// The function a [`PatternChecker`] wraps: `(pattern, version)` to the `(object type, first
+/// property)` pairs the pattern compares, or the reason it is invalid.
+pub type PatternCheckFn = fn(pattern: &str, version: &str) -> Result<Vec<PatternPath>, String>;
+
+/// An object type and the first property of a path in a pattern, such as `("file", "hashes")`.
+pub type PatternPath = (String, String);
+
+impl std::fmt::Debug for PatternChecker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PatternChecker")
+    }
+}
+
+impl PartialEq for PatternChecker {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::fn_addr_eq(self.0, other.0)
+    }
+}
+
+impl Eq for PatternChecker {}
 
 impl ValidationOptions {
     /// Checks that every name in `enabled` and `disabled` is a known SHOULD check or group.
@@ -79,7 +113,7 @@ pub fn validate_object(object: &StixObject, options: &ValidationOptions) -> Vec<
         unreachable!("a STIX object serializes to a JSON object")
     };
     run(options, |ctx| {
-        objects::check_object(ctx, map, &JsonPath::root(), None)
+        objects::check_object(ctx, map, &JsonPath::root(), None, None)
     })
 }
 
@@ -105,12 +139,12 @@ pub fn validate_value(value: &Value, options: &ValidationOptions) -> Vec<Diagnos
         Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("bundle") => {
             objects::check_bundle(ctx, map, &JsonPath::root());
         }
-        Value::Object(map) => objects::check_object(ctx, map, &JsonPath::root(), None),
+        Value::Object(map) => objects::check_object(ctx, map, &JsonPath::root(), None, None),
         Value::Array(values) => {
             for (idx, value) in values.iter().enumerate() {
                 let path = JsonPath::root().index(idx);
                 match value {
-                    Value::Object(map) => objects::check_object(ctx, map, &path, None),
+                    Value::Object(map) => objects::check_object(ctx, map, &path, None, None),
                     _ => ctx.must("json", path, "a STIX object must be a JSON object"),
                 }
             }

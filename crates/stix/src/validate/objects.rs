@@ -63,11 +63,39 @@ pub(crate) fn check_object(
     map: &Map<String, Value>,
     path: &JsonPath,
     embedded_key: Option<&str>,
+    bundle_version: Option<&str>,
 ) {
     let outer_id = ctx.object_id.take();
     ctx.object_id = get_str(map, "id").and_then(|id| StixId::parse(id).ok());
-    check_object_inner(ctx, map, path, embedded_key);
+    let version = object_version(ctx, map, bundle_version);
+    check_object_inner(ctx, map, path, embedded_key, version);
     ctx.object_id = outer_id;
+}
+
+/// Returns the STIX version an object is validated against, as `stix2-validator` decides it:
+/// the `version` option, else the object's `spec_version`, else 2.1; inside a 2.0 bundle, 2.0;
+/// and inside a 2.1 bundle an object with `created` but no `spec_version` is 2.0 content.
+fn object_version(ctx: &Ctx, map: &Map<String, Value>, bundle_version: Option<&str>) -> Version {
+    let declared = ctx
+        .options
+        .version
+        .as_deref()
+        .or_else(|| get_str(map, "spec_version"));
+    match bundle_version {
+        Some("2.0") => Version::V20,
+        Some(_) if !map.contains_key("spec_version") && map.contains_key("created") => Version::V20,
+        _ if declared == Some("2.0") => Version::V20,
+        _ => Version::V21,
+    }
+}
+
+/// The STIX version content is validated against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// STIX 2.0: objects carry no `spec_version`; otherwise the 2.1 rules apply.
+    V20,
+    /// STIX 2.1.
+    V21,
 }
 
 fn check_object_inner(
@@ -75,6 +103,7 @@ fn check_object_inner(
     map: &Map<String, Value>,
     path: &JsonPath,
     embedded_key: Option<&str>,
+    version: Version,
 ) {
     let object_type = match map.get("type") {
         Some(Value::String(object_type)) => object_type.as_str(),
@@ -109,20 +138,30 @@ fn check_object_inner(
     }
     let common = schema::common_properties(object_type, category);
     let own: &[Prop] = def.map_or(&[], |def| def.props);
-    let common = if embedded_key.is_some() {
-        // Embedded observables need neither `id` nor `spec_version`.
-        &common[..0]
+    // Embedded observables need neither `id` nor `spec_version`; STIX 2.0 objects have no
+    // `spec_version` (their bundle carries it).
+    let common_owned: Vec<Prop>;
+    let common: &[Prop] = if embedded_key.is_some() {
+        &[]
+    } else if version == Version::V20 {
+        common_owned = common
+            .iter()
+            .filter(|prop| prop.name != "spec_version")
+            .copied()
+            .collect();
+        &common_owned
     } else {
         common
     };
     check_properties(ctx, map, path, object_type, &[common, own]);
-    if let Some(Value::String(version)) = map.get("spec_version")
-        && version != "2.1"
+    if let Some(Value::String(spec_version)) = map.get("spec_version")
+        && version == Version::V21
+        && !matches!(spec_version.as_str(), "2.1" | "2.0")
     {
         ctx.must(
             "spec-version",
             path.key("spec_version"),
-            format!("`spec_version` must be \"2.1\", not {version:?}"),
+            format!("`spec_version` must be \"2.1\" (or \"2.0\"), not {spec_version:?}"),
         );
     }
     let not_applicable: &[&str] = match (object_type, category) {
@@ -282,6 +321,22 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
             "a bundle requires `id`",
         ),
     }
+    let bundle_version = ctx
+        .options
+        .version
+        .as_deref()
+        .or_else(|| get_str(map, "spec_version"))
+        .unwrap_or("2.1");
+    // A STIX 2.0 bundle carries the version of its objects (STIX 2.0 part 1, section 5).
+    if bundle_version == "2.0" && get_str(map, "spec_version") != Some("2.0") {
+        ctx.must(
+            "spec-version",
+            path.key("spec_version"),
+            "a STIX 2.0 bundle requires `spec_version` \"2.0\"",
+        );
+    }
+    check_bundle_own_shoulds(ctx, map, path);
+    let object_version = get_str(map, "spec_version").or(Some("2.1"));
     let objects_path = path.key("objects");
     let objects = match map.get("objects") {
         None => return,
@@ -297,9 +352,13 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
     }
     for (idx, object) in objects.iter().enumerate() {
         match object {
-            Value::Object(object_map) => {
-                check_object(ctx, object_map, &objects_path.index(idx), None)
-            }
+            Value::Object(object_map) => check_object(
+                ctx,
+                object_map,
+                &objects_path.index(idx),
+                None,
+                object_version,
+            ),
             _ => ctx.must(
                 "bundle",
                 objects_path.index(idx),
@@ -308,6 +367,41 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
         }
     }
     check_bundle_shoulds(ctx, objects, &objects_path);
+}
+
+/// The SHOULD checks of the bundle itself: a UUIDv4 id and no custom properties.
+fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+    let outer_id = std::mem::replace(
+        &mut ctx.object_id,
+        get_str(map, "id").and_then(|id| StixId::parse(id).ok()),
+    );
+    if let Some(id) = ctx.object_id.clone()
+        && id.uuid().get_version_num() != 4
+    {
+        ctx.should(
+            "uuid-check",
+            path.key("id"),
+            format!(
+                "a bundle id should be a UUIDv4, not a UUIDv{}",
+                id.uuid().get_version_num()
+            ),
+        );
+    }
+    for name in map.keys() {
+        if !matches!(name.as_str(), "type" | "id" | "objects" | "spec_version") {
+            ctx.should(
+                "extensions-use",
+                path.key(name),
+                format!("`{name}` is not a property of a bundle"),
+            );
+            ctx.should(
+                "strict-properties",
+                path.key(name),
+                format!("`{name}` is not a property of a bundle"),
+            );
+        }
+    }
+    ctx.object_id = outer_id;
 }
 
 fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &JsonPath) {

@@ -17,7 +17,7 @@ pub(crate) fn check_properties(
     map: &Map<String, Value>,
     path: &JsonPath,
     object_type: &str,
-    props: &[&'static [Prop]],
+    props: &[&[Prop]],
 ) {
     for prop in props.iter().flat_map(|props| props.iter()) {
         if prop.required && !map.contains_key(prop.name) {
@@ -343,32 +343,33 @@ pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &Jso
     };
     let object_type = object_type.as_str();
     let category = crate::category_of(object_type);
-    let allowed = match target {
-        Target::Types(types) => types.contains(&object_type),
-        Target::Sco => category == Category::Observable || category == Category::Custom,
-        Target::Sdo => matches!(category, Category::Domain | Category::Custom),
-        Target::Relatable => !matches!(
-            object_type,
-            "relationship"
-                | "sighting"
-                | "bundle"
-                | "marking-definition"
-                | "language-content"
-                | "extension-definition"
-        ),
-        Target::ScoOrSro => matches!(
-            category,
-            Category::Observable | Category::Relationship | Category::Custom
-        ),
-        Target::NotBundle => !matches!(object_type, "bundle" | "language-content"),
-        Target::Any => object_type != "bundle",
-    };
+    let allowed = object_type != "bundle"
+        && match target {
+            Target::Types(types) => types.contains(&object_type),
+            Target::Sco => category == Category::Observable || category == Category::Custom,
+            Target::Sdo => matches!(category, Category::Domain | Category::Custom),
+            Target::Relatable => !matches!(
+                object_type,
+                "relationship"
+                    | "sighting"
+                    | "bundle"
+                    | "marking-definition"
+                    | "language-content"
+                    | "extension-definition"
+            ),
+            Target::ScoOrSro => matches!(
+                category,
+                Category::Observable | Category::Relationship | Category::Custom
+            ),
+            Target::NotBundle => !matches!(object_type, "bundle" | "language-content"),
+            Target::Any => true,
+        };
     if !allowed {
         ctx.must(
             "reference-types",
             path.clone(),
             format!(
-                "`{name}` must refer to {}, not to a `{object_type}`",
+                "`{name}` must refer to {}, not to an object of type `{object_type}`",
                 describe(target)
             ),
         );

@@ -181,6 +181,17 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
                 ref_path.clone(),
                 "a `capec` external reference requires an `external_id` of the form CAPEC-N",
             ),
+            // The reverse: a CVE or CAPEC id is given with that source name, exactly.
+            (Some(name), Some(id)) if is_cve_id(id) && name != "cve" => ctx.must(
+                "external-references",
+                ref_path.key("source_name"),
+                format!("the CVE id {id} requires `source_name` \"cve\", not {name:?}"),
+            ),
+            (Some(name), Some(id)) if is_capec_id(id) && name != "capec" => ctx.must(
+                "external-references",
+                ref_path.key("source_name"),
+                format!("the CAPEC id {id} requires `source_name` \"capec\", not {name:?}"),
+            ),
             _ => {}
         }
         if map.contains_key("url") && !map.contains_key("hashes") {

@@ -8,7 +8,7 @@ use super::format;
 use super::get_str;
 use super::relationships;
 use crate::error::JsonPath;
-use crate::vocab::{COUNTRY_CODES, PDF_DOCUMENT_INFO_KEYS, SOCKET_OPTION_PREFIXES};
+use crate::vocab::{COUNTRY_CODES, HTTP_REQUEST_HEADERS, PDF_DOCUMENT_INFO_KEYS, SOCKET_OPTIONS};
 use crate::{Category, StixId};
 
 /// Dictionary properties of observables whose keys need not be lower case.
@@ -235,14 +235,17 @@ fn check_observable_shoulds(
                 extension("http-request-ext").and_then(|ext| ext.get("request_header"))
             {
                 for key in headers.keys() {
-                    if !format::is_http_field_name(key) {
+                    if !HTTP_REQUEST_HEADERS
+                        .iter()
+                        .any(|name| name.eq_ignore_ascii_case(key))
+                    {
                         ctx.should(
                             "http-request-headers",
                             path.key("extensions")
                                 .key("http-request-ext")
                                 .key("request_header")
                                 .key(key),
-                            format!("{key:?} is not an HTTP header field name"),
+                            format!("{key:?} is not a known HTTP request header field"),
                         );
                     }
                 }
@@ -251,13 +254,7 @@ fn check_observable_shoulds(
                 extension("socket-ext").and_then(|ext| ext.get("options"))
             {
                 for key in options.keys() {
-                    let ok = key.split_once('_').is_some_and(|(prefix, rest)| {
-                        SOCKET_OPTION_PREFIXES.contains(&prefix)
-                            && !rest.is_empty()
-                            && rest
-                                .bytes()
-                                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-                    });
+                    let ok = SOCKET_OPTIONS.contains(&key.as_str());
                     if !ok {
                         ctx.should(
                             "socket-options",
@@ -265,7 +262,9 @@ fn check_observable_shoulds(
                                 .key("socket-ext")
                                 .key("options")
                                 .key(key),
-                            format!("{key:?} is not a socket option name (SO_*, TCP_*, IP_*, ...)"),
+                            format!(
+                                "{key:?} is not a known socket option (SO_*, IP_*, TCP_*, ...)"
+                            ),
                         );
                     }
                 }

@@ -31,6 +31,7 @@ pub(crate) fn check_type_rules(
         );
     }
     match object_type {
+        "indicator" => check_pattern(ctx, map, path),
         "malware" => {
             if map.get("is_family") == Some(&Value::Bool(true)) && !map.contains_key("name") {
                 ctx.must(
@@ -82,6 +83,111 @@ pub(crate) fn check_type_rules(
             }
         }
         _ => check_observable_rules(ctx, map, path, object_type),
+    }
+}
+
+/// Section 4.7: an indicator's `pattern` MUST be valid in its `pattern_type` language; for
+/// `stix` patterns the plugged-in checker decides.
+fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+    let Some(checker) = ctx.options.pattern_checker else {
+        return;
+    };
+    let (Some("stix"), Some(pattern)) = (get_str(map, "pattern_type"), get_str(map, "pattern"))
+    else {
+        return;
+    };
+    let version = get_str(map, "pattern_version")
+        .or_else(|| get_str(map, "spec_version"))
+        .unwrap_or("2.1");
+    let paths = match (checker.0)(pattern, version) {
+        Ok(paths) => paths,
+        Err(reason) => {
+            ctx.must(
+                "pattern",
+                path.key("pattern"),
+                format!("`pattern` is not a valid STIX {version} pattern: {reason}"),
+            );
+            return;
+        }
+    };
+    let pattern_path = path.key("pattern");
+    for (object_type, property) in &paths {
+        let def = super::schema::type_def(object_type)
+            .filter(|def| def.category == crate::Category::Observable);
+        if def.is_none() {
+            if crate::ObjectType::parse(object_type).is_err() {
+                ctx.must(
+                    "pattern",
+                    pattern_path.clone(),
+                    format!("{object_type:?} in the pattern is not a valid observable type name"),
+                );
+                continue;
+            }
+            if !super::custom::is_strict_type_name(object_type) {
+                ctx.should(
+                    "custom-prefix",
+                    pattern_path.clone(),
+                    format!("custom observable type {object_type:?} in the pattern should start with `x-`, a source prefix and a hyphen"),
+                );
+            }
+            if !object_type.starts_with("x-") {
+                ctx.should(
+                    "custom-prefix-lax",
+                    pattern_path.clone(),
+                    format!("custom observable type {object_type:?} in the pattern should start with `x-`"),
+                );
+            }
+            ctx.should(
+                "strict-types",
+                pattern_path.clone(),
+                format!("`{object_type}` in the pattern is not an observable type of the spec"),
+            );
+        }
+        let known = def.is_some_and(|def| {
+            def.props.iter().any(|prop| prop.name == property)
+                || super::schema::common_properties(object_type, crate::Category::Observable)
+                    .iter()
+                    .any(|prop| prop.name == property)
+        });
+        if known {
+            continue;
+        }
+        let name_ok = (3..=250).contains(&property.len())
+            && property
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !name_ok {
+            ctx.must(
+                "pattern",
+                pattern_path.clone(),
+                format!("{property:?} in the pattern is not a valid property name"),
+            );
+            continue;
+        }
+        if def.is_none() {
+            continue; // custom observables need no prefix on their own properties
+        }
+        if !super::custom::is_strict_property_name(property) {
+            ctx.should(
+                "custom-prefix",
+                pattern_path.clone(),
+                format!("custom property {property:?} of `{object_type}` in the pattern should start with `x_`, a source prefix and an underscore"),
+            );
+        }
+        if !property.starts_with("x_") {
+            ctx.should(
+                "custom-prefix-lax",
+                pattern_path.clone(),
+                format!("custom property {property:?} of `{object_type}` in the pattern should start with `x_`"),
+            );
+        }
+        ctx.should(
+            "strict-properties",
+            pattern_path.clone(),
+            format!(
+                "`{property}` in the pattern is not a property the spec defines for `{object_type}`"
+            ),
+        );
     }
 }
 
@@ -176,7 +282,7 @@ fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath)
         let object_path = objects_path.key(key);
         match object.as_object() {
             Some(object_map) if object_map.contains_key("type") => {
-                check_object(ctx, object_map, &object_path, Some(key));
+                check_object(ctx, object_map, &object_path, Some(key), Some("2.1"));
             }
             Some(_) => ctx.must(
                 "required-properties",
@@ -433,8 +539,11 @@ fn check_observable_rules(
             value_format(ctx, "cpe", format::is_cpe23, "a CPE 2.3 formatted string");
             if let Some(Value::Array(languages)) = map.get("languages") {
                 for (idx, language) in languages.iter().enumerate() {
+                    // STIX 2.0 used ISO 639-2 codes (`eng`); 2.1 uses RFC 5646 tags, and
+                    // the older three-letter form stays accepted for compatibility.
                     if let Some(text) = language.as_str()
                         && !format::is_language_tag(text)
+                        && !(text.len() == 3 && text.bytes().all(|b| b.is_ascii_lowercase()))
                     {
                         ctx.must(
                             "value-format",
@@ -463,7 +572,7 @@ fn check_observable_rules(
         }
         _ => {}
     }
-    if crate::sco_id::uses_uuid_v4(object_type, map) {
+    if object_type != "process" && crate::sco_id::uses_uuid_v4(object_type, map) {
         uuid_v4(
             ctx,
             map,
