@@ -319,7 +319,9 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
 /// known top-level domain follows the dot.
 fn spaced_host_dot(bytes: &[u8], dot: usize, out: &mut Vec<RawEdit>) -> Option<usize> {
     let mut host_start = dot - 1;
-    while host_start > 0 && (is_label(bytes[host_start - 1]) || bytes[host_start - 1] == b'.') {
+    while host_start > 0
+        && (bytes[host_start - 1].is_ascii_alphanumeric() || matches!(bytes[host_start - 1], b'-' | b'.'))
+    {
         host_start -= 1;
     }
     // After a scheme separator (`://`, `__`, `:\\`), possibly spaced (`http:// example .com`).
