@@ -1,6 +1,6 @@
 //! The nineteen STIX Domain Objects (STIX 2.1 section 4).
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Number, Value};
 
 use super::common::KillChainPhase;
 use crate::{StixId, StixTimestamp};
@@ -169,12 +169,12 @@ stix_struct! {
         name: Option<String>,
         /// More details and context.
         description: Option<String>,
-        /// Latitude in decimal degrees (WGS 84).
-        latitude: Option<f64>,
-        /// Longitude in decimal degrees (WGS 84).
-        longitude: Option<f64>,
-        /// Precision of the coordinates, in metres.
-        precision: Option<f64>,
+        /// Latitude in decimal degrees (WGS 84), kept as written (`48` stays `48`).
+        latitude: Option<Number>,
+        /// Longitude in decimal degrees (WGS 84), kept as written.
+        longitude: Option<Number>,
+        /// Precision of the coordinates, in metres, kept as written.
+        precision: Option<Number>,
         /// Region (open vocabulary `region-ov`).
         region: Option<String>,
         /// ISO 3166-1 alpha-2 country code.

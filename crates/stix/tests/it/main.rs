@@ -1,4 +1,5 @@
 //! Integration tests of the STIX model.
 
+mod proptest_round_trip;
 mod round_trip;
 mod sco_ids;
