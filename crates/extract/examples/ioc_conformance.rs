@@ -29,7 +29,7 @@ use std::fs;
 use std::io::Write;
 use std::process::ExitCode;
 
-use extract::{DefangForm, Extractor, Finding, IocKind};
+use extract::{DefangForm, Document, Extractor, Finding, Format, IocKind, Limits};
 use serde_json::Value;
 
 type Output = BTreeMap<String, BTreeSet<String>>;
@@ -128,8 +128,20 @@ fn main() -> ExitCode {
         };
         let id = case["id"].as_str().unwrap_or("?").to_owned();
         let tool = case["tool"].as_str().unwrap_or("?").split(' ').next().unwrap_or("?").to_owned();
-        let case_text = case["text"].as_str().unwrap_or("");
-        let findings = extractor.extract(case_text);
+        // Our own cases may name a document (`file`, relative to the working directory) in
+        // any format the extractor reads; the others give the text.
+        let document = match case["file"].as_str() {
+            Some(path) => match read_document(path) {
+                Ok(document) => document,
+                Err(message) => {
+                    eprintln!("{id}: {message}");
+                    return ExitCode::from(2);
+                }
+            },
+            None => Document::from_text(case["text"].as_str().unwrap_or("")),
+        };
+        let case_text = document.text.as_str();
+        let findings = extractor.extract_document(&document);
         let produced = view(&tool, &case, case_text, &findings);
         let verdict = compare(&case, &produced);
         ours.add(&tool, &verdict);
@@ -250,6 +262,12 @@ fn read_known(path: &str) -> Result<BTreeMap<String, String>, String> {
         known.insert(id.trim().to_owned(), reason.trim().to_owned());
     }
     Ok(known)
+}
+
+fn read_document(path: &str) -> Result<Document, String> {
+    let bytes = fs::read(path).map_err(|error| format!("cannot read {path}: {error}"))?;
+    let format = Format::detect(Some(path), &bytes);
+    Document::parse(&bytes, format, &Limits::default()).map_err(|error| format!("{path}: {error}"))
 }
 
 fn read_peers(path: &str) -> Result<HashMap<String, Output>, String> {
@@ -391,6 +409,14 @@ fn view(tool: &str, case: &Value, text: &str, findings: &[Finding]) -> Output {
     match tool {
         "iocextract" => iocextract_view(case, text, findings),
         "ioc-finder" => ioc_finder_view(case, text, findings),
+        // Our own cases: canonical values, by our kind names.
+        "phalanx" => {
+            let mut output = Output::new();
+            for finding in findings {
+                output.entry(finding.kind.as_str().to_owned()).or_default().insert(finding.value.clone());
+            }
+            output
+        }
         _ => {
             // iocsearcher: our canonical values and the text as written both count.
             let mut output = Output::new();

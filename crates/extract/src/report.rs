@@ -182,7 +182,7 @@ pub fn report_bundle(
                 common.external_references = Some(vec![ExternalReference {
                     source_name: "cve".to_owned(),
                     description: None,
-                    url: Some(format!("https://www.cve.org/CVERecord?id={value}")),
+                    url: None,
                     hashes: None,
                     external_id: Some((*value).to_owned()),
                     custom: Map::new(),
@@ -290,7 +290,7 @@ pub fn report_bundle(
     common.external_references = Some(vec![ExternalReference {
         source_name: "source-document".to_owned(),
         description: Some(format!(
-            "SHA-256 of the extracted {} text",
+            "SHA-256 of the text extracted from the {} document",
             document.format.as_str()
         )),
         url: None,

@@ -157,7 +157,13 @@ fn components(bytes: &[u8], first_sep: usize, sep: u8, allow_angle: bool) -> (us
             break;
         }
         let has_space = bytes[comp_start..k].contains(&b' ');
-        if ended_by_sep {
+        // Words after a space inside a component start with a letter, digit or `<`
+        // (`Windows NT`, `<USER SID>`); `Run writes %APPDATA%\x` is a sentence.
+        let words_ok = bytes[comp_start..k]
+            .split(|b| *b == b' ')
+            .skip(1)
+            .all(|word| word.is_empty() || word[0].is_ascii_alphanumeric() || word[0] == b'<');
+        if ended_by_sep && words_ok {
             if k == comp_start {
                 // `\\` or a trailing separator.
                 end = k + 1;
