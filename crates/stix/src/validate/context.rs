@@ -32,8 +32,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reports the breach of a MUST of the spec.
-    pub(crate) fn must(&mut self, check: &'static str, path: JsonPath, message: impl Into<String>) {
-        self.push(Severity::Error, check, path, message.into());
+    pub(crate) fn must(&mut self, check: &'static str, path: &At<'_>, message: impl Into<String>) {
+        self.push(Severity::Error, check, (*path).to_path(), message.into());
     }
 
     /// Returns whether a SHOULD check runs.
@@ -46,10 +46,11 @@ impl<'a> Ctx<'a> {
     pub(crate) fn should(
         &mut self,
         check: &'static str,
-        path: JsonPath,
+        path: &At<'_>,
         message: impl Into<String>,
     ) {
         if self.runs(check) {
+            let path = (*path).to_path();
             let severity = if self.options.strict && super::checks::escalates_in_strict_mode(check)
             {
                 Severity::Error
@@ -76,5 +77,38 @@ impl<'a> Ctx<'a> {
 
     pub(crate) fn finish(self) -> Vec<Diagnostic> {
         self.out
+    }
+}
+
+/// A JSON path built only when a diagnostic needs it: validation visits every property, and
+/// most visits find nothing to report.
+#[derive(Clone, Copy)]
+pub(crate) enum At<'a> {
+    /// A materialized path.
+    Base(&'a JsonPath),
+    /// An object key under a path.
+    Key(&'a At<'a>, &'a str),
+    /// A list index under a path.
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// Returns this path extended by an object key.
+    pub(crate) fn key<'b>(&'b self, key: &'b str) -> At<'b> {
+        At::Key(self, key)
+    }
+
+    /// Returns this path extended by a list index.
+    pub(crate) fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+
+    /// Builds the path.
+    pub(crate) fn to_path(self) -> JsonPath {
+        match self {
+            At::Base(path) => path.clone(),
+            At::Key(parent, key) => (*parent).to_path().key(key),
+            At::Index(parent, index) => (*parent).to_path().index(index),
+        }
     }
 }

@@ -4,19 +4,13 @@
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::schema::{self, Kind, Prop};
 use crate::Category;
-use crate::error::JsonPath;
 
-/// One custom name found in an object, with where it was found.
-struct CustomName {
-    name: String,
-    path: JsonPath,
-    /// Where it lives: a top-level property, inside an embedded type, inside an extension.
-    place: Place,
-}
-
+/// Where a custom name lives: a top-level property, a property inside an embedded type or a
+/// predefined extension, or the key of a custom observable extension.
 #[derive(PartialEq, Eq, Clone, Copy)]
 enum Place {
     TopLevel,
@@ -28,7 +22,7 @@ enum Place {
 pub(crate) fn check_custom_content(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
     category: Category,
 ) {
@@ -49,14 +43,14 @@ pub(crate) fn check_custom_content(
         if !is_strict_type_name(object_type) {
             ctx.should(
                 "custom-prefix",
-                type_path.clone(),
+                &type_path,
                 format!("custom type {object_type:?} should start with `x-`, a source prefix and a hyphen"),
             );
         }
         if !object_type.starts_with("x-") {
             ctx.should(
                 "custom-prefix-lax",
-                type_path.clone(),
+                &type_path,
                 format!("custom type {object_type:?} should start with `x-`"),
             );
         }
@@ -66,13 +60,13 @@ pub(crate) fn check_custom_content(
         {
             ctx.should(
                 "extensions-use",
-                type_path.clone(),
+                &type_path,
                 format!("custom type {object_type:?} should be defined by an extension of type new-sdo, new-sco or new-sro"),
             );
         }
         ctx.should(
             "strict-types",
-            type_path,
+            &type_path,
             format!("`{object_type}` is not an object type of the spec"),
         );
         return;
@@ -80,88 +74,50 @@ pub(crate) fn check_custom_content(
     let Some(def) = def else {
         return;
     };
-    let mut names = Vec::new();
+    let has_toplevel_extension = extension_types.contains(&"toplevel-property-extension");
+    let has_property_extension = extension_types.contains(&"property-extension");
+    let mut report = |ctx: &mut Ctx, name: &str, path: &At<'_>, place: Place| {
+        report_custom_name(
+            ctx,
+            name,
+            path,
+            place,
+            object_type,
+            has_toplevel_extension,
+            has_property_extension,
+        );
+    };
     let common = schema::common_properties(object_type, category);
-    collect_custom(map, path, &[common, def.props], Place::TopLevel, &mut names);
+    collect_custom(
+        ctx,
+        map,
+        path,
+        &[common, def.props],
+        Place::TopLevel,
+        &mut report,
+    );
     if let Some(Value::Object(extensions)) = map.get("extensions") {
+        let extensions_path = path.key("extensions");
         for (key, extension) in extensions {
-            let ext_path = path.key("extensions").key(key);
+            let ext_path = extensions_path.key(key);
             if key.starts_with("extension-definition--") {
                 continue;
             }
             let predefined = schema::predefined_extension(key)
                 .filter(|_| def.extensions.contains(&key.as_str()));
             match (predefined, extension.as_object()) {
-                (Some(ext), Some(fields)) => {
-                    collect_custom(fields, &ext_path, &[ext.props], Place::Nested, &mut names)
+                (Some(ext), Some(fields)) => collect_custom(
+                    ctx,
+                    fields,
+                    &ext_path,
+                    &[ext.props],
+                    Place::Nested,
+                    &mut report,
+                ),
+                _ if category == Category::Observable => {
+                    report(ctx, key, &ext_path, Place::ExtensionKey);
                 }
-                _ if category == Category::Observable => names.push(CustomName {
-                    name: key.clone(),
-                    path: ext_path,
-                    place: Place::ExtensionKey,
-                }),
                 _ => {}
-            }
-        }
-    }
-    let has_toplevel_extension = extension_types.contains(&"toplevel-property-extension");
-    let has_property_extension = extension_types.contains(&"property-extension");
-    for custom in names {
-        let CustomName { name, path, place } = custom;
-        if schema::is_reserved_property(&name) {
-            continue; // an error already
-        }
-        match place {
-            Place::ExtensionKey => {
-                if !is_strict_extension_name(&name) {
-                    ctx.should(
-                        "custom-prefix",
-                        path.clone(),
-                        format!("custom extension {name:?} should start with `x-`, a source prefix and a hyphen, and end with `-ext`"),
-                    );
-                }
-                if !name.starts_with("x-") {
-                    ctx.should(
-                        "custom-prefix-lax",
-                        path.clone(),
-                        format!("custom extension {name:?} should start with `x-`"),
-                    );
-                }
-                if !has_property_extension {
-                    ctx.should(
-                        "extensions-use",
-                        path.clone(),
-                        format!("custom extension {name:?} should be an extension definition of type property-extension"),
-                    );
-                }
-            }
-            Place::TopLevel | Place::Nested => {
-                if !is_strict_property_name(&name) {
-                    ctx.should(
-                        "custom-prefix",
-                        path.clone(),
-                        format!("custom property {name:?} should start with `x_`, a source prefix and an underscore"),
-                    );
-                }
-                if !name.starts_with("x_") {
-                    ctx.should(
-                        "custom-prefix-lax",
-                        path.clone(),
-                        format!("custom property {name:?} should start with `x_`"),
-                    );
-                }
-                if place == Place::Nested || !has_toplevel_extension {
-                    ctx.should(
-                        "extensions-use",
-                        path.clone(),
-                        format!("custom property {name:?} should be defined by an extension (property-extension or toplevel-property-extension)"),
-                    );
-                }
-                ctx.should(
-                    "strict-properties",
-                    path,
-                    format!("`{name}` is not a property the spec defines for `{object_type}`"),
-                );
             }
         }
     }
@@ -174,46 +130,110 @@ pub(crate) fn check_custom_content(
     {
         ctx.should(
             "extensions-use",
-            path.clone(),
+            path,
             "a custom marking definition should be defined by an extension",
         );
     }
 }
 
-/// Collects the names in `map` that `props` does not define, descending into embedded types.
+/// Reports one custom name: its prefix conventions, the extension mechanism, and
+/// `strict_properties`. Only checks that run build their messages.
+fn report_custom_name(
+    ctx: &mut Ctx,
+    name: &str,
+    path: &At<'_>,
+    place: Place,
+    object_type: &str,
+    has_toplevel_extension: bool,
+    has_property_extension: bool,
+) {
+    if schema::is_reserved_property(name) {
+        return; // an error already
+    }
+    if place == Place::ExtensionKey {
+        if ctx.runs("custom-prefix") && !is_strict_extension_name(name) {
+            ctx.should(
+                "custom-prefix",
+                path,
+                format!("custom extension {name:?} should start with `x-`, a source prefix and a hyphen, and end with `-ext`"),
+            );
+        }
+        if ctx.runs("custom-prefix-lax") && !name.starts_with("x-") {
+            ctx.should(
+                "custom-prefix-lax",
+                path,
+                format!("custom extension {name:?} should start with `x-`"),
+            );
+        }
+        if ctx.runs("extensions-use") && !has_property_extension {
+            ctx.should(
+                "extensions-use",
+                path,
+                format!("custom extension {name:?} should be an extension definition of type property-extension"),
+            );
+        }
+        return;
+    }
+    if ctx.runs("custom-prefix") && !is_strict_property_name(name) {
+        ctx.should(
+            "custom-prefix",
+            path,
+            format!(
+                "custom property {name:?} should start with `x_`, a source prefix and an underscore"
+            ),
+        );
+    }
+    if ctx.runs("custom-prefix-lax") && !name.starts_with("x_") {
+        ctx.should(
+            "custom-prefix-lax",
+            path,
+            format!("custom property {name:?} should start with `x_`"),
+        );
+    }
+    if ctx.runs("extensions-use") && (place == Place::Nested || !has_toplevel_extension) {
+        ctx.should(
+            "extensions-use",
+            path,
+            format!("custom property {name:?} should be defined by an extension (property-extension or toplevel-property-extension)"),
+        );
+    }
+    if ctx.runs("strict-properties") {
+        ctx.should(
+            "strict-properties",
+            path,
+            format!("`{name}` is not a property the spec defines for `{object_type}`"),
+        );
+    }
+}
+
+/// Calls `report` for every name in `map` that `props` does not define, descending into
+/// embedded types.
 fn collect_custom(
+    ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     props: &[&'static [Prop]],
     place: Place,
-    out: &mut Vec<CustomName>,
+    report: &mut dyn FnMut(&mut Ctx, &str, &At<'_>, Place),
 ) {
     for (name, value) in map {
         let known = props
             .iter()
             .flat_map(|props| props.iter())
             .find(|prop| prop.name == name);
+        let name_path = path.key(name);
         match known.map(|prop| prop.kind) {
-            None => out.push(CustomName {
-                name: name.clone(),
-                path: path.key(name),
-                place,
-            }),
+            None => report(ctx, name, &name_path, place),
             Some(Kind::Object(inner)) => {
                 if let Some(inner_map) = value.as_object() {
-                    collect_custom(inner_map, &path.key(name), &[inner], Place::Nested, out);
+                    collect_custom(ctx, inner_map, &name_path, &[inner], Place::Nested, report);
                 }
             }
             Some(Kind::Objects(inner)) => {
                 for (idx, item) in value.as_array().into_iter().flatten().enumerate() {
                     if let Some(inner_map) = item.as_object() {
-                        collect_custom(
-                            inner_map,
-                            &path.key(name).index(idx),
-                            &[inner],
-                            Place::Nested,
-                            out,
-                        );
+                        let item_path = name_path.index(idx);
+                        collect_custom(ctx, inner_map, &item_path, &[inner], Place::Nested, report);
                     }
                 }
             }

@@ -28,7 +28,7 @@ pub use checks::{CHECKS, CheckInfo, CheckNameError, Requirement, check_info};
 use crate::error::{Diagnostic, JsonPath};
 use crate::{Bundle, StixObject};
 use checks::EnabledChecks;
-use context::Ctx;
+use context::{At, Ctx};
 
 /// Options of a validation run, named like the options of the OASIS `stix2-validator`.
 ///
@@ -113,7 +113,7 @@ pub fn validate_object(object: &StixObject, options: &ValidationOptions) -> Vec<
         unreachable!("a STIX object serializes to a JSON object")
     };
     run(options, |ctx| {
-        objects::check_object(ctx, map, &JsonPath::root(), None, None)
+        objects::check_object(ctx, map, &At::Base(&JsonPath::root()), None, None)
     })
 }
 
@@ -125,7 +125,7 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidationOptions) -> Vec<Diag
         unreachable!("a bundle serializes to a JSON object")
     };
     run(options, |ctx| {
-        objects::check_bundle(ctx, map, &JsonPath::root())
+        objects::check_bundle(ctx, map, &At::Base(&JsonPath::root()))
     })
 }
 
@@ -137,21 +137,29 @@ pub fn validate_bundle(bundle: &Bundle, options: &ValidationOptions) -> Vec<Diag
 pub fn validate_value(value: &Value, options: &ValidationOptions) -> Vec<Diagnostic> {
     run(options, |ctx| match value {
         Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("bundle") => {
-            objects::check_bundle(ctx, map, &JsonPath::root());
+            objects::check_bundle(ctx, map, &At::Base(&JsonPath::root()));
         }
-        Value::Object(map) => objects::check_object(ctx, map, &JsonPath::root(), None, None),
+        Value::Object(map) => {
+            objects::check_object(ctx, map, &At::Base(&JsonPath::root()), None, None)
+        }
         Value::Array(values) => {
             for (idx, value) in values.iter().enumerate() {
                 let path = JsonPath::root().index(idx);
                 match value {
-                    Value::Object(map) => objects::check_object(ctx, map, &path, None, None),
-                    _ => ctx.must("json", path, "a STIX object must be a JSON object"),
+                    Value::Object(map) => {
+                        objects::check_object(ctx, map, &At::Base(&path), None, None)
+                    }
+                    _ => ctx.must(
+                        "json",
+                        &At::Base(&path),
+                        "a STIX object must be a JSON object",
+                    ),
                 }
             }
         }
         _ => ctx.must(
             "json",
-            JsonPath::root(),
+            &At::Base(&JsonPath::root()),
             "STIX content must be a JSON object (a bundle or an object) or a list of objects",
         ),
     })

@@ -5,12 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::get_str;
 use super::properties::check_properties;
 use super::schema::{self, Prop};
 use super::{custom, shoulds, types};
-use crate::error::JsonPath;
 use crate::{Category, ObjectType, StixId, StixTimestamp};
 
 /// Properties that apply to SDOs and SROs but not to SCOs (section 3.2).
@@ -61,7 +61,7 @@ const TIMESTAMP_ORDER: &[(&str, &str, bool, &str)] = &[
 pub(crate) fn check_object(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     embedded_key: Option<&str>,
     bundle_version: Option<&str>,
 ) {
@@ -101,28 +101,30 @@ pub(crate) enum Version {
 fn check_object_inner(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     embedded_key: Option<&str>,
     version: Version,
 ) {
     let object_type = match map.get("type") {
         Some(Value::String(object_type)) => object_type.as_str(),
-        Some(_) => return ctx.must("property-type", path.key("type"), "`type` must be a string"),
-        None => {
+        Some(_) => {
             return ctx.must(
-                "required-properties",
-                path.clone(),
-                "a STIX object requires `type`",
+                "property-type",
+                &path.key("type"),
+                "`type` must be a string",
             );
+        }
+        None => {
+            return ctx.must("required-properties", path, "a STIX object requires `type`");
         }
     };
     if let Err(error) = ObjectType::parse(object_type) {
-        ctx.must("type-format", path.key("type"), error.to_string());
+        ctx.must("type-format", &path.key("type"), error.to_string());
     }
     if object_type == "action" {
         ctx.must(
             "reserved-names",
-            path.key("type"),
+            &path.key("type"),
             "`action` is a reserved type name",
         );
     }
@@ -160,7 +162,7 @@ fn check_object_inner(
     {
         ctx.must(
             "spec-version",
-            path.key("spec_version"),
+            &path.key("spec_version"),
             format!("`spec_version` must be \"2.1\" (or \"2.0\"), not {spec_version:?}"),
         );
     }
@@ -174,7 +176,7 @@ fn check_object_inner(
         if map.contains_key(*name) {
             ctx.must(
                 "not-applicable",
-                path.key(name),
+                &path.key(name),
                 format!("`{name}` does not apply to a `{object_type}` object"),
             );
         }
@@ -186,18 +188,18 @@ fn check_object_inner(
     custom::check_custom_content(ctx, map, path, object_type, category);
 }
 
-fn check_id(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, object_type: &str) {
+fn check_id(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>, object_type: &str) {
     match map.get("id") {
         Some(Value::String(text)) => match StixId::parse(text) {
             Ok(id) if id.object_type() != object_type => ctx.must(
                 "identifier-format",
-                path.key("id"),
+                &path.key("id"),
                 format!("the id {text:?} must start with `{object_type}--`"),
             ),
             Ok(_) => {}
-            Err(error) => ctx.must("identifier-format", path.key("id"), error.to_string()),
+            Err(error) => ctx.must("identifier-format", &path.key("id"), error.to_string()),
         },
-        Some(_) => ctx.must("property-type", path.key("id"), "`id` must be a string"),
+        Some(_) => ctx.must("property-type", &path.key("id"), "`id` must be a string"),
         None => {} // reported as a missing required property
     }
 }
@@ -206,7 +208,7 @@ fn timestamp(map: &Map<String, Value>, name: &str) -> Option<StixTimestamp> {
     get_str(map, name).and_then(|text| StixTimestamp::parse(text).ok())
 }
 
-fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, object_type: &str) {
+fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>, object_type: &str) {
     // STIX 2.1 section 3.2: `created` and `modified` MUST be precise to the millisecond.
     for name in ["created", "modified"] {
         if let Some(value) = timestamp(map, name)
@@ -214,7 +216,7 @@ fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, ob
         {
             ctx.must(
                     "timestamp-precision",
-                    path.key(name),
+                    &path.key(name),
                     format!("`{name}` must be precise to the millisecond (at least 3 fractional digits), not {value}"),
                 );
         }
@@ -241,7 +243,7 @@ fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, ob
             };
             ctx.must(
                 "timestamp-order",
-                path.key(later),
+                &path.key(later),
                 format!(
                     "`{later}` ({later_value}) must be {relation} `{earlier}` ({earlier_value})"
                 ),
@@ -251,7 +253,7 @@ fn check_timestamps(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, ob
 }
 
 /// Checks that each granular-marking selector selects something in the object (7.2.3.1).
-fn check_selectors(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_selectors(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let Some(Value::Array(markings)) = map.get("granular_markings") else {
         return;
     };
@@ -270,7 +272,8 @@ fn check_selectors(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
             if select(&root, text).is_none() {
                 ctx.must(
                     "granular-markings",
-                    path.key("granular_markings")
+                    &path
+                        .key("granular_markings")
                         .index(idx)
                         .key("selectors")
                         .index(selector_idx),
@@ -296,11 +299,11 @@ fn select<'v>(root: &'v Value, selector: &str) -> Option<&'v Value> {
 }
 
 /// Checks a bundle at `path`: its own properties, every object, and the rules across objects.
-pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     if get_str(map, "type") != Some("bundle") {
         ctx.must(
             "bundle",
-            path.key("type"),
+            &path.key("type"),
             "a bundle's `type` must be \"bundle\"",
         );
     }
@@ -309,17 +312,13 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
             Ok(id) if id.object_type() == "bundle" => {}
             Ok(_) => ctx.must(
                 "identifier-format",
-                path.key("id"),
+                &path.key("id"),
                 "a bundle id must start with `bundle--`",
             ),
-            Err(error) => ctx.must("identifier-format", path.key("id"), error.to_string()),
+            Err(error) => ctx.must("identifier-format", &path.key("id"), error.to_string()),
         },
-        Some(_) => ctx.must("property-type", path.key("id"), "`id` must be a string"),
-        None => ctx.must(
-            "required-properties",
-            path.clone(),
-            "a bundle requires `id`",
-        ),
+        Some(_) => ctx.must("property-type", &path.key("id"), "`id` must be a string"),
+        None => ctx.must("required-properties", path, "a bundle requires `id`"),
     }
     let bundle_version = ctx
         .options
@@ -331,7 +330,7 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
     if bundle_version == "2.0" && get_str(map, "spec_version") != Some("2.0") {
         ctx.must(
             "spec-version",
-            path.key("spec_version"),
+            &path.key("spec_version"),
             "a STIX 2.0 bundle requires `spec_version` \"2.0\"",
         );
     }
@@ -341,12 +340,12 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
     let objects = match map.get("objects") {
         None => return,
         Some(Value::Array(objects)) => objects,
-        Some(_) => return ctx.must("property-type", objects_path, "`objects` must be a list"),
+        Some(_) => return ctx.must("property-type", &objects_path, "`objects` must be a list"),
     };
     if objects.is_empty() {
         ctx.must(
             "empty-list",
-            objects_path.clone(),
+            &objects_path,
             "`objects` must not be an empty list",
         );
     }
@@ -361,7 +360,7 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
             ),
             _ => ctx.must(
                 "bundle",
-                objects_path.index(idx),
+                &objects_path.index(idx),
                 "each item of `objects` must be a STIX object",
             ),
         }
@@ -370,7 +369,7 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonP
 }
 
 /// The SHOULD checks of the bundle itself: a UUIDv4 id and no custom properties.
-fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let outer_id = std::mem::replace(
         &mut ctx.object_id,
         get_str(map, "id").and_then(|id| StixId::parse(id).ok()),
@@ -380,7 +379,7 @@ fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
     {
         ctx.should(
             "uuid-check",
-            path.key("id"),
+            &path.key("id"),
             format!(
                 "a bundle id should be a UUIDv4, not a UUIDv{}",
                 id.uuid().get_version_num()
@@ -391,12 +390,12 @@ fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
         if !matches!(name.as_str(), "type" | "id" | "objects" | "spec_version") {
             ctx.should(
                 "extensions-use",
-                path.key(name),
+                &path.key(name),
                 format!("`{name}` is not a property of a bundle"),
             );
             ctx.should(
                 "strict-properties",
-                path.key(name),
+                &path.key(name),
                 format!("`{name}` is not a property of a bundle"),
             );
         }
@@ -404,30 +403,38 @@ fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
     ctx.object_id = outer_id;
 }
 
-fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &JsonPath) {
+fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &At<'_>) {
     let mut versions: HashMap<&str, Vec<&str>> = HashMap::new();
-    let ids: HashSet<&str> = objects
-        .iter()
-        .filter_map(|object| object.get("id")?.as_str())
-        .collect();
+    let enforce_refs = ctx.runs("enforce-refs");
+    let ids: HashSet<&str> = if enforce_refs {
+        objects
+            .iter()
+            .filter_map(|object| object.get("id")?.as_str())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    let check_duplicates = ctx.runs("duplicate-ids");
     for (idx, object) in objects.iter().enumerate() {
         let Some(map) = object.as_object() else {
             continue;
         };
         let object_id = get_str(map, "id").and_then(|id| StixId::parse(id).ok());
         let outer_id = std::mem::replace(&mut ctx.object_id, object_id);
-        if let (Some(id), Some(modified)) = (get_str(map, "id"), get_str(map, "modified")) {
+        if check_duplicates
+            && let (Some(id), Some(modified)) = (get_str(map, "id"), get_str(map, "modified"))
+        {
             let seen = versions.entry(id).or_default();
             if seen.contains(&modified) {
                 ctx.should(
                     "duplicate-ids",
-                    objects_path.index(idx),
+                    &objects_path.index(idx),
                     format!("{id} appears twice with `modified` {modified}; versions of an object need different `modified` values"),
                 );
             }
             seen.push(modified);
         }
-        if ctx.runs("enforce-refs") {
+        if enforce_refs {
             let refs: &[&str] = match get_str(map, "type") {
                 Some("relationship") => &["source_ref", "target_ref"],
                 Some("sighting") => &[
@@ -447,7 +454,7 @@ fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &JsonPat
                     if !ids.contains(id) {
                         ctx.should(
                             "enforce-refs",
-                            objects_path.index(idx).key(name),
+                            &objects_path.index(idx).key(name),
                             format!("`{name}` refers to {id}, which is not in this bundle"),
                         );
                     }

@@ -3,10 +3,10 @@
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::format;
 use super::schema::{self, Kind, Prop, Target};
-use crate::error::JsonPath;
 use crate::{Category, StixId, StixTimestamp};
 
 /// Checks every property of `map` against `props`; properties not in `props` are custom and
@@ -15,7 +15,7 @@ use crate::{Category, StixId, StixTimestamp};
 pub(crate) fn check_properties(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
     props: &[&[Prop]],
 ) {
@@ -23,7 +23,7 @@ pub(crate) fn check_properties(
         if prop.required && !map.contains_key(prop.name) {
             ctx.must(
                 "required-properties",
-                path.clone(),
+                path,
                 format!("`{object_type}` requires the property `{}`", prop.name),
             );
         }
@@ -37,7 +37,7 @@ pub(crate) fn check_properties(
         if value.is_null() {
             ctx.must(
                 "property-type",
-                prop_path,
+                &prop_path,
                 format!("`{name}` is null; leave an absent property out instead"),
             );
             continue;
@@ -50,17 +50,17 @@ pub(crate) fn check_properties(
 }
 
 /// Checks the name and shape of a property the spec does not define.
-pub(crate) fn check_custom_property(ctx: &mut Ctx, name: &str, value: &Value, path: &JsonPath) {
+pub(crate) fn check_custom_property(ctx: &mut Ctx, name: &str, value: &Value, path: &At<'_>) {
     if schema::is_reserved_property(name) {
         ctx.must(
             "reserved-names",
-            path.clone(),
+            path,
             format!("`{name}` is a reserved property name and must not be used"),
         );
     } else if !format::is_property_name(name) {
         ctx.must(
             "property-name",
-            path.clone(),
+            path,
             format!(
                 "property name `{name}` must be 3 to 250 characters of a-z, 0-9 and `_`, starting with a letter"
             ),
@@ -71,14 +71,14 @@ pub(crate) fn check_custom_property(ctx: &mut Ctx, name: &str, value: &Value, pa
         if name.ends_with("_bin") && !format::is_base64(text) {
             ctx.must(
                 "value-format",
-                path.clone(),
+                path,
                 format!("`{name}` ends in `_bin` so it must be base64"),
             );
         }
         if name.ends_with("_hex") && !format::is_hex(text) {
             ctx.must(
                 "value-format",
-                path.clone(),
+                path,
                 format!("`{name}` ends in `_hex` so it must be hex"),
             );
         }
@@ -87,12 +87,12 @@ pub(crate) fn check_custom_property(ctx: &mut Ctx, name: &str, value: &Value, pa
 
 /// The shape rules that hold for any value: no nulls and no empty lists at the top of a
 /// property.
-fn check_shape(ctx: &mut Ctx, value: &Value, path: &JsonPath) {
+fn check_shape(ctx: &mut Ctx, value: &Value, path: &At<'_>) {
     match value {
         Value::Array(items) if items.is_empty() => {
-            ctx.must("empty-list", path.clone(), "lists must not be empty");
+            ctx.must("empty-list", path, "lists must not be empty");
         }
-        Value::Null => ctx.must("property-type", path.clone(), "null is not a STIX value"),
+        Value::Null => ctx.must("property-type", path, "null is not a STIX value"),
         _ => {}
     }
 }
@@ -102,7 +102,7 @@ pub(crate) fn check_kind(
     ctx: &mut Ctx,
     value: &Value,
     kind: Kind,
-    path: &JsonPath,
+    path: &At<'_>,
     name: &str,
     object_type: &str,
 ) {
@@ -115,11 +115,7 @@ pub(crate) fn check_kind(
         }
         Kind::Int { min, max } => match as_integer(value) {
             Some(number) if number < i128::from(min) || number > i128::from(max) => {
-                ctx.must(
-                    "value-range",
-                    path.clone(),
-                    range_message(name, min, max, number),
-                );
+                ctx.must("value-range", path, range_message(name, min, max, number));
             }
             Some(_) => {}
             None => expect_type(ctx, false, path, name, "an integer"),
@@ -127,7 +123,7 @@ pub(crate) fn check_kind(
         Kind::Num { min, max } => match value.as_f64() {
             Some(number) if number < min || number > max => ctx.must(
                 "value-range",
-                path.clone(),
+                path,
                 format!("`{name}` must be between {min} and {max}, not {number}"),
             ),
             Some(_) => {}
@@ -199,7 +195,7 @@ pub(crate) fn check_kind(
         Kind::Binary => match value.as_str() {
             Some(text) if !format::is_base64(text) => ctx.must(
                 "value-format",
-                path.clone(),
+                path,
                 format!("`{name}` must be base64-encoded binary data"),
             ),
             Some(_) => {}
@@ -208,7 +204,7 @@ pub(crate) fn check_kind(
         Kind::Hex => match value.as_str() {
             Some(text) if !format::is_hex(text) => ctx.must(
                 "value-format",
-                path.clone(),
+                path,
                 format!("`{name}` must be hex (an even number of hex digits)"),
             ),
             Some(_) => {}
@@ -216,11 +212,7 @@ pub(crate) fn check_kind(
         },
         Kind::Object(props) => match value.as_object() {
             Some(map) if map.is_empty() => {
-                ctx.must(
-                    "empty-list",
-                    path.clone(),
-                    format!("`{name}` must not be empty"),
-                );
+                ctx.must("empty-list", path, format!("`{name}` must not be empty"));
             }
             Some(map) => check_properties(ctx, map, path, name, &[props]),
             None => expect_type(ctx, false, path, name, "an object"),
@@ -238,11 +230,11 @@ pub(crate) fn check_kind(
 }
 
 /// Reports a JSON type mismatch when `ok` is false.
-pub(crate) fn expect_type(ctx: &mut Ctx, ok: bool, path: &JsonPath, name: &str, expected: &str) {
+pub(crate) fn expect_type(ctx: &mut Ctx, ok: bool, path: &At<'_>, name: &str, expected: &str) {
     if !ok {
         ctx.must(
             "property-type",
-            path.clone(),
+            path,
             format!("`{name}` must be {expected}"),
         );
     }
@@ -252,7 +244,7 @@ pub(crate) fn expect_type(ctx: &mut Ctx, ok: bool, path: &JsonPath, name: &str, 
 pub(crate) fn non_empty_list<'v>(
     ctx: &mut Ctx,
     value: &'v Value,
-    path: &JsonPath,
+    path: &At<'_>,
     name: &str,
 ) -> std::iter::Enumerate<std::slice::Iter<'v, Value>> {
     match value.as_array() {
@@ -260,7 +252,7 @@ pub(crate) fn non_empty_list<'v>(
             if items.is_empty() {
                 ctx.must(
                     "empty-list",
-                    path.clone(),
+                    path,
                     format!("`{name}` must not be an empty list"),
                 );
             }
@@ -291,13 +283,13 @@ fn range_message(name: &str, min: i64, max: i64, number: i128) -> String {
     }
 }
 
-fn check_timestamp(ctx: &mut Ctx, value: &Value, path: &JsonPath, name: &str) {
+fn check_timestamp(ctx: &mut Ctx, value: &Value, path: &At<'_>, name: &str) {
     match value.as_str() {
         Some(text) => {
             if let Err(error) = StixTimestamp::parse(text) {
                 ctx.must(
                     "timestamp-format",
-                    path.clone(),
+                    path,
                     format!(
                         "`{name}` {text:?} is not a STIX timestamp: {} at offset {}",
                         error.reason, error.offset
@@ -310,7 +302,7 @@ fn check_timestamp(ctx: &mut Ctx, value: &Value, path: &JsonPath, name: &str) {
 }
 
 /// Checks an identifier and the type of object it points to.
-pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &JsonPath, name: &str) {
+pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &At<'_>, name: &str) {
     let Some(text) = value.as_str() else {
         return expect_type(ctx, false, path, name, "an identifier string");
     };
@@ -324,7 +316,7 @@ pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &Jso
         Some(None) => {
             ctx.must(
                 "reference-types",
-                path.clone(),
+                path,
                 format!("`{name}` refers to {text:?}, which is not a key of `objects`"),
             );
             return;
@@ -332,11 +324,7 @@ pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &Jso
         None => match StixId::parse(text) {
             Ok(id) => id.object_type().to_owned(),
             Err(error) => {
-                ctx.must(
-                    "identifier-format",
-                    path.clone(),
-                    format!("`{name}`: {error}"),
-                );
+                ctx.must("identifier-format", path, format!("`{name}`: {error}"));
                 return;
             }
         },
@@ -367,7 +355,7 @@ pub(crate) fn check_ref(ctx: &mut Ctx, value: &Value, target: Target, path: &Jso
     if !allowed {
         ctx.must(
             "reference-types",
-            path.clone(),
+            path,
             format!(
                 "`{name}` must refer to {}, not to an object of type `{object_type}`",
                 describe(target)
@@ -397,13 +385,13 @@ fn open_value(
     text: &str,
     vocab: &crate::vocab::Vocab,
     check: &'static str,
-    path: &JsonPath,
+    path: &At<'_>,
     name: &str,
 ) {
     if !vocab.contains(text) {
         ctx.should(
             check,
-            path.clone(),
+            path,
             format!(
                 "`{name}` value {text:?} is not in the {} vocabulary",
                 vocab.name
@@ -413,7 +401,7 @@ fn open_value(
     if !format::is_lower_hyphenated(text) && vocab.name != "hashing-algorithm-ov" {
         ctx.should(
             "open-vocab-format",
-            path.clone(),
+            path,
             format!(
                 "open vocabulary value {text:?} should be lower case with hyphens as separators"
             ),
@@ -425,13 +413,13 @@ fn enum_value(
     ctx: &mut Ctx,
     value: &Value,
     vocab: &crate::vocab::Vocab,
-    path: &JsonPath,
+    path: &At<'_>,
     name: &str,
 ) {
     match value.as_str() {
         Some(text) if !vocab.contains(text) => ctx.must(
             "enum-values",
-            path.clone(),
+            path,
             format!(
                 "`{name}` must be one of the {} values ({}), not {text:?}",
                 vocab.name,
@@ -445,14 +433,14 @@ fn enum_value(
 
 /// Checks a dictionary: a non-empty object with well-formed keys and no null or empty-list
 /// values.
-pub(crate) fn check_dictionary(ctx: &mut Ctx, value: &Value, path: &JsonPath, name: &str) {
+pub(crate) fn check_dictionary(ctx: &mut Ctx, value: &Value, path: &At<'_>, name: &str) {
     let Some(map) = value.as_object() else {
         return expect_type(ctx, false, path, name, "a dictionary");
     };
     if map.is_empty() {
         ctx.must(
             "empty-list",
-            path.clone(),
+            path,
             format!("`{name}` must not be an empty dictionary"),
         );
     }
@@ -461,7 +449,7 @@ pub(crate) fn check_dictionary(ctx: &mut Ctx, value: &Value, path: &JsonPath, na
         if !format::is_dictionary_key(key) {
             ctx.must(
                 "dictionary-keys",
-                item_path.clone(),
+                &item_path,
                 format!("dictionary key {key:?} must be at most 250 characters of a-z, A-Z, 0-9, `-` and `_`"),
             );
         }

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::get_str;
-use crate::error::JsonPath;
 use crate::{Category, category_of};
 
 /// Relationship types any two objects may have (section 5.1.1).
@@ -164,7 +164,7 @@ const SUGGESTED: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Reports a relationship between spec SDOs that the spec does not suggest.
-pub(crate) fn check_relationship_type(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+pub(crate) fn check_relationship_type(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let (Some(kind), Some(source), Some(target)) = (
         get_str(map, "relationship_type"),
         get_str(map, "source_ref"),
@@ -198,5 +198,9 @@ pub(crate) fn check_relationship_type(ctx: &mut Ctx, map: &Map<String, Value>, p
             format!("the spec does not suggest `{source}` `{kind}` `{target}`")
         }
     };
-    ctx.should("relationship-types", path.key("relationship_type"), message);
+    ctx.should(
+        "relationship-types",
+        &path.key("relationship_type"),
+        message,
+    );
 }

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::context::At;
 use super::context::Ctx;
 use super::format;
 use super::properties::{
@@ -10,14 +11,13 @@ use super::properties::{
 };
 use super::schema::{self, Kind, Target};
 use crate::StixId;
-use crate::error::JsonPath;
 use crate::vocab::HASHING_ALGORITHM;
 
 /// Checks a hashes dictionary: well-formed keys, and values in the format of known algorithms.
 pub(crate) fn check_hashes(
     ctx: &mut Ctx,
     value: &Value,
-    path: &JsonPath,
+    path: &At<'_>,
     name: &str,
     object_type: &str,
 ) {
@@ -27,7 +27,7 @@ pub(crate) fn check_hashes(
     if map.is_empty() {
         ctx.must(
             "empty-list",
-            path.clone(),
+            path,
             format!("`{name}` must not be an empty dictionary"),
         );
     }
@@ -36,7 +36,7 @@ pub(crate) fn check_hashes(
         if !(3..=250).contains(&algorithm.len()) || !format::is_dictionary_key(algorithm) {
             ctx.must(
                 "hashes",
-                hash_path.clone(),
+                &hash_path,
                 format!("hash algorithm name {algorithm:?} must be 3 to 250 characters of a-z, A-Z, 0-9, `-` and `_`"),
             );
         }
@@ -65,21 +65,21 @@ pub(crate) fn check_hashes(
         if !ok {
             ctx.must(
                 "hashes",
-                hash_path.clone(),
+                &hash_path,
                 format!("{hash:?} is not a well-formed {algorithm} hash"),
             );
         }
         if !HASHING_ALGORITHM.contains(algorithm) && !algorithm.starts_with("x_") {
             ctx.should(
                 "hash-algo",
-                hash_path.clone(),
+                &hash_path,
                 format!("hash algorithm {algorithm:?} is neither in hashing-algorithm-ov nor a custom name starting with `x_`"),
             );
         }
         if algorithm.len() > 30 && object_type != "external_references" {
             ctx.should(
                 "hash-length",
-                hash_path,
+                &hash_path,
                 format!("hash algorithm name {algorithm:?} is longer than 30 characters"),
             );
         }
@@ -87,7 +87,7 @@ pub(crate) fn check_hashes(
 }
 
 /// Checks a list of kill chain phases (section 2.8).
-pub(crate) fn check_kill_chain_phases(ctx: &mut Ctx, value: &Value, path: &JsonPath, name: &str) {
+pub(crate) fn check_kill_chain_phases(ctx: &mut Ctx, value: &Value, path: &At<'_>, name: &str) {
     for (idx, phase) in non_empty_list(ctx, value, path, name) {
         let phase_path = path.index(idx);
         let Some(map) = phase.as_object() else {
@@ -98,14 +98,14 @@ pub(crate) fn check_kill_chain_phases(ctx: &mut Ctx, value: &Value, path: &JsonP
             match map.get(key) {
                 None => ctx.must(
                     "kill-chain-phases",
-                    phase_path.clone(),
+                    &phase_path,
                     format!("a kill chain phase requires `{key}`"),
                 ),
                 Some(Value::String(text)) => {
                     if !format::is_lower_hyphenated(text) {
                         ctx.should(
                             "kill-chain-names",
-                            phase_path.key(key),
+                            &phase_path.key(key),
                             format!(
                                 "`{key}` {text:?} should be lower case with hyphens as separators"
                             ),
@@ -124,7 +124,7 @@ pub(crate) fn check_kill_chain_phases(ctx: &mut Ctx, value: &Value, path: &JsonP
 }
 
 /// Checks a list of external references (section 2.5).
-pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &JsonPath, name: &str) {
+pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &At<'_>, name: &str) {
     for (idx, reference) in non_empty_list(ctx, value, path, name) {
         let ref_path = path.index(idx);
         let Some(map) = reference.as_object() else {
@@ -140,7 +140,7 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
                 "url" => match item.as_str() {
                     Some(url) if !format::is_uri(url) => ctx.must(
                         "value-format",
-                        item_path,
+                        &item_path,
                         format!("`url` {url:?} is not a URI"),
                     ),
                     Some(_) => {}
@@ -155,7 +155,7 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
         if !map.contains_key("source_name") {
             ctx.must(
                 "external-references",
-                ref_path.clone(),
+                &ref_path,
                 "an external reference requires `source_name`",
             );
         }
@@ -165,7 +165,7 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
         {
             ctx.must(
                 "external-references",
-                ref_path.clone(),
+                &ref_path,
                 "an external reference requires one of `description`, `url` or `external_id`",
             );
         }
@@ -173,23 +173,23 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
         match (source_name, external_id) {
             (Some("cve"), id) if !id.is_some_and(is_cve_id) => ctx.must(
                 "external-references",
-                ref_path.clone(),
+                &ref_path,
                 "a `cve` external reference requires an `external_id` of the form CVE-YYYY-NNNN",
             ),
             (Some("capec"), id) if !id.is_some_and(is_capec_id) => ctx.must(
                 "external-references",
-                ref_path.clone(),
+                &ref_path,
                 "a `capec` external reference requires an `external_id` of the form CAPEC-N",
             ),
             // The reverse: a CVE or CAPEC id is given with that source name, exactly.
             (Some(name), Some(id)) if is_cve_id(id) && name != "cve" => ctx.must(
                 "external-references",
-                ref_path.key("source_name"),
+                &ref_path.key("source_name"),
                 format!("the CVE id {id} requires `source_name` \"cve\", not {name:?}"),
             ),
             (Some(name), Some(id)) if is_capec_id(id) && name != "capec" => ctx.must(
                 "external-references",
-                ref_path.key("source_name"),
+                &ref_path.key("source_name"),
                 format!("the CAPEC id {id} requires `source_name` \"capec\", not {name:?}"),
             ),
             _ => {}
@@ -197,7 +197,7 @@ pub(crate) fn check_external_references(ctx: &mut Ctx, value: &Value, path: &Jso
         if map.contains_key("url") && !map.contains_key("hashes") {
             ctx.should(
                 "extref-hashes",
-                ref_path,
+                &ref_path,
                 format!(
                     "external reference {:?} has a `url` but no `hashes`",
                     source_name.unwrap_or_default()
@@ -227,7 +227,7 @@ fn is_capec_id(id: &str) -> bool {
 }
 
 /// Checks one granular marking (section 7.2.3) apart from what its selectors select.
-pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPath) {
+pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &At<'_>) {
     let Some(map) = value.as_object() else {
         return expect_type(
             ctx,
@@ -240,7 +240,7 @@ pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPa
     match map.get("selectors") {
         None => ctx.must(
             "granular-markings",
-            path.clone(),
+            path,
             "a granular marking requires `selectors`",
         ),
         Some(selectors) => {
@@ -249,7 +249,7 @@ pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPa
                 match selector.as_str() {
                     Some(text) if !format::is_selector(text) => ctx.must(
                         "granular-markings",
-                        selectors_path.index(idx),
+                        &selectors_path.index(idx),
                         format!("{text:?} is not a selector (`property`, `property.[index]`, `property.name`)"),
                     ),
                     Some(_) => {}
@@ -261,12 +261,12 @@ pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPa
     match (map.get("marking_ref"), map.get("lang")) {
         (Some(_), Some(_)) => ctx.must(
             "granular-markings",
-            path.clone(),
+            path,
             "a granular marking has either `marking_ref` or `lang`, not both",
         ),
         (None, None) => ctx.must(
             "granular-markings",
-            path.clone(),
+            path,
             "a granular marking requires `marking_ref` (or `lang`)",
         ),
         _ => {}
@@ -285,7 +285,7 @@ pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPa
             "lang" => match item.as_str() {
                 Some(tag) if !format::is_language_tag(tag) => ctx.must(
                     "value-format",
-                    item_path,
+                    &item_path,
                     format!("{tag:?} is not an RFC 5646 language tag"),
                 ),
                 Some(_) => {}
@@ -299,14 +299,14 @@ pub(crate) fn check_granular_marking(ctx: &mut Ctx, value: &Value, path: &JsonPa
 /// Checks an `extensions` dictionary (sections 3.2 and 7.3): each key is an
 /// extension-definition id or an extension name ending in `-ext`; predefined observable
 /// extensions carry the properties the spec gives them.
-pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, object_type: &str) {
+pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &At<'_>, object_type: &str) {
     let Some(map) = value.as_object() else {
         return expect_type(ctx, false, path, "extensions", "a dictionary");
     };
     if map.is_empty() {
         ctx.must(
             "empty-list",
-            path.clone(),
+            path,
             "`extensions` must not be an empty dictionary",
         );
     }
@@ -320,7 +320,7 @@ pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, ob
         if fields.is_empty() {
             ctx.must(
                 "empty-list",
-                ext_path.clone(),
+                &ext_path,
                 format!("extension `{key}` must not be empty"),
             );
         }
@@ -330,7 +330,7 @@ pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, ob
                 _ => {
                     ctx.must(
                         "identifier-format",
-                        ext_path.clone(),
+                        &ext_path,
                         format!("extension key {key:?} is not an extension-definition identifier"),
                     );
                 }
@@ -338,7 +338,7 @@ pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, ob
             match fields.get("extension_type") {
                 None => ctx.must(
                     "extensions",
-                    ext_path.clone(),
+                    &ext_path,
                     "an extension defined by an extension-definition requires `extension_type`",
                 ),
                 Some(kind) => check_kind(
@@ -369,7 +369,7 @@ pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, ob
                     {
                         ctx.must(
                             "extensions",
-                            ext_path,
+                            &ext_path,
                             format!(
                                 "`{key}` requires at least one of {}",
                                 def.at_least_one_of.join(", ")
@@ -386,7 +386,7 @@ pub(crate) fn check_extensions(ctx: &mut Ctx, value: &Value, path: &JsonPath, ob
         } else {
             ctx.must(
                 "extensions",
-                ext_path,
+                &ext_path,
                 format!("extension key {key:?} must be an extension-definition id or an extension name ending in `-ext`"),
             );
         }

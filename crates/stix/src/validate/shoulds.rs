@@ -3,11 +3,11 @@
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::format;
 use super::get_str;
 use super::relationships;
-use crate::error::JsonPath;
 use crate::vocab::{COUNTRY_CODES, HTTP_REQUEST_HEADERS, PDF_DOCUMENT_INFO_KEYS, SOCKET_OPTIONS};
 use crate::{Category, StixId};
 
@@ -30,7 +30,7 @@ const DICTIONARY_KEY_EXCEPTIONS: &[&str] = &[
 pub(crate) fn check_object_shoulds(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
     category: Category,
 ) {
@@ -39,7 +39,7 @@ pub(crate) fn check_object_shoulds(
         "indicator" if (!map.contains_key("name") || !map.contains_key("description")) => {
             ctx.should(
                 "indicator-properties",
-                path.clone(),
+                path,
                 "an indicator should have a `name` and a `description`",
             );
         }
@@ -47,14 +47,14 @@ pub(crate) fn check_object_shoulds(
             if let Some(Value::Object(objects)) = map.get("objects") {
                 ctx.should(
                     "deprecated-properties",
-                    path.key("objects"),
+                    &path.key("objects"),
                     "`objects` is deprecated in STIX 2.1; use `object_refs`",
                 );
                 for key in objects.keys() {
                     if key.is_empty() || !key.bytes().all(|b| b.is_ascii_digit()) {
                         ctx.should(
                             "observable-object-keys",
-                            path.key("objects").key(key),
+                            &path.key("objects").key(key),
                             format!("key {key:?} of `objects` should be a non-negative integer"),
                         );
                     }
@@ -65,7 +65,7 @@ pub(crate) fn check_object_shoulds(
             if !map.contains_key("description") {
                 ctx.should(
                     "extension-description",
-                    path.clone(),
+                    path,
                     "an extension definition should have a `description`",
                 );
             }
@@ -76,7 +76,7 @@ pub(crate) fn check_object_shoulds(
             if is_toplevel && !map.contains_key("extension_properties") {
                 ctx.should(
                     "extension-properties",
-                    path.clone(),
+                    path,
                     "a top-level property extension should list its `extension_properties`",
                 );
             }
@@ -90,7 +90,7 @@ pub(crate) fn check_object_shoulds(
                 if !ok {
                     ctx.should(
                         "malware-analysis-product",
-                        path.key("product"),
+                        &path.key("product"),
                         format!(
                             "`product` {product:?} should be lower case with hyphens as separators"
                         ),
@@ -104,7 +104,7 @@ pub(crate) fn check_object_shoulds(
             {
                 ctx.should(
                     "countries",
-                    path.key("country"),
+                    &path.key("country"),
                     format!("`country` {country:?} should be an ISO 3166-1 alpha-2 code"),
                 );
             }
@@ -121,7 +121,7 @@ pub(crate) fn check_object_shoulds(
 fn check_uuid(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
     category: Category,
 ) {
@@ -136,7 +136,7 @@ fn check_uuid(
         if version != 5 {
             ctx.should(
                 "uuid-check",
-                path.key("id"),
+                &path.key("id"),
                 format!("the id of an observable should be a UUIDv5, not a UUIDv{version}"),
             );
         } else if let Some(expected) = crate::sco_id::deterministic_id_of(object_type, map)
@@ -144,14 +144,14 @@ fn check_uuid(
         {
             ctx.should(
                 "sco-deterministic-id",
-                path.key("id"),
+                &path.key("id"),
                 format!("the deterministic id of this observable is {expected} (section 2.9)"),
             );
         }
     } else if version != 4 {
         ctx.should(
             "uuid-check",
-            path.key("id"),
+            &path.key("id"),
             format!("the id should be a UUIDv4, not a UUIDv{version}"),
         );
     }
@@ -160,7 +160,7 @@ fn check_uuid(
 fn check_observable_shoulds(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
 ) {
     check_dictionary_keys(ctx, map, path);
@@ -175,7 +175,7 @@ fn check_observable_shoulds(
             {
                 ctx.should(
                     "mime-type",
-                    path.key("mime_type"),
+                    &path.key("mime_type"),
                     format!("`mime_type` {mime_type:?} should be an IANA media type"),
                 );
             }
@@ -186,7 +186,8 @@ fn check_observable_shoulds(
                     if !PDF_DOCUMENT_INFO_KEYS.contains(&key.as_str()) {
                         ctx.should(
                             "pdf-doc-info",
-                            path.key("extensions")
+                            &path
+                                .key("extensions")
                                 .key("pdf-ext")
                                 .key("document_info_dict")
                                 .key(key),
@@ -200,7 +201,7 @@ fn check_observable_shoulds(
             if !map.contains_key("src_port") || !map.contains_key("dst_port") {
                 ctx.should(
                     "network-traffic-ports",
-                    path.clone(),
+                    path,
                     "network traffic should have both `src_port` and `dst_port`",
                 );
             }
@@ -211,7 +212,7 @@ fn check_observable_shoulds(
                     {
                         ctx.should(
                             "protocols",
-                            path.key("protocols").index(idx),
+                            &path.key("protocols").index(idx),
                             format!("{text:?} is not an IANA service name"),
                         );
                     }
@@ -225,7 +226,7 @@ fn check_observable_shoulds(
                     if !ok {
                         ctx.should(
                             "ipfix",
-                            path.key("ipfix").key(key),
+                            &path.key("ipfix").key(key),
                             format!("{key:?} is not an IPFIX information element name"),
                         );
                     }
@@ -241,7 +242,8 @@ fn check_observable_shoulds(
                     {
                         ctx.should(
                             "http-request-headers",
-                            path.key("extensions")
+                            &path
+                                .key("extensions")
                                 .key("http-request-ext")
                                 .key("request_header")
                                 .key(key),
@@ -258,7 +260,8 @@ fn check_observable_shoulds(
                     if !ok {
                         ctx.should(
                             "socket-options",
-                            path.key("extensions")
+                            &path
+                                .key("extensions")
                                 .key("socket-ext")
                                 .key("options")
                                 .key(key),
@@ -278,7 +281,8 @@ fn check_observable_shoulds(
             {
                 ctx.should(
                     "windows-process-priority-format",
-                    path.key("extensions")
+                    &path
+                        .key("extensions")
                         .key("windows-process-ext")
                         .key("priority"),
                     format!("`priority` {priority:?} should end in `_CLASS`"),
@@ -290,12 +294,12 @@ fn check_observable_shoulds(
 }
 
 /// `observable-dictionary-keys`: keys of observables' dictionaries are lower case.
-fn check_dictionary_keys(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_dictionary_keys(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     for (key, value) in map {
         if key.chars().any(char::is_uppercase) {
             ctx.should(
                 "observable-dictionary-keys",
-                path.key(key),
+                &path.key(key),
                 format!("dictionary key {key:?} should be lower case"),
             );
         }

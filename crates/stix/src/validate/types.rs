@@ -5,20 +5,20 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+use super::context::At;
 use super::context::Ctx;
 use super::format;
 use super::get_str;
 use super::objects::check_object;
 use super::properties::expect_type;
 use crate::StixId;
-use crate::error::JsonPath;
 use crate::marking;
 
 /// Runs the rules of `object_type`.
 pub(crate) fn check_type_rules(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
 ) {
     if let Some(Value::String(tag)) = map.get("lang")
@@ -26,7 +26,7 @@ pub(crate) fn check_type_rules(
     {
         ctx.must(
             "value-format",
-            path.key("lang"),
+            &path.key("lang"),
             format!("`lang` {tag:?} is not an RFC 5646 language tag"),
         );
     }
@@ -36,7 +36,7 @@ pub(crate) fn check_type_rules(
             if map.get("is_family") == Some(&Value::Bool(true)) && !map.contains_key("name") {
                 ctx.must(
                     "co-constraints",
-                    path.clone(),
+                    path,
                     "a malware family (`is_family` true) requires `name`",
                 );
             }
@@ -59,7 +59,7 @@ pub(crate) fn check_type_rules(
             {
                 ctx.must(
                     "value-format",
-                    path.key("relationship_type"),
+                    &path.key("relationship_type"),
                     format!("`relationship_type` {kind:?} may only contain a-z, 0-9 and `-`"),
                 );
             }
@@ -77,7 +77,7 @@ pub(crate) fn check_type_rules(
             {
                 ctx.must(
                     "extension-definition",
-                    path.key("extension_properties"),
+                    &path.key("extension_properties"),
                     "`extension_properties` is only for extensions of type `toplevel-property-extension`",
                 );
             }
@@ -88,7 +88,7 @@ pub(crate) fn check_type_rules(
 
 /// Section 4.7: an indicator's `pattern` MUST be valid in its `pattern_type` language; for
 /// `stix` patterns the plugged-in checker decides.
-fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let Some(checker) = ctx.options.pattern_checker else {
         return;
     };
@@ -104,7 +104,7 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
         Err(reason) => {
             ctx.must(
                 "pattern",
-                path.key("pattern"),
+                &path.key("pattern"),
                 format!("`pattern` is not a valid STIX {version} pattern: {reason}"),
             );
             return;
@@ -118,7 +118,7 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
             if crate::ObjectType::parse(object_type).is_err() {
                 ctx.must(
                     "pattern",
-                    pattern_path.clone(),
+                    &pattern_path,
                     format!("{object_type:?} in the pattern is not a valid observable type name"),
                 );
                 continue;
@@ -126,20 +126,20 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
             if !super::custom::is_strict_type_name(object_type) {
                 ctx.should(
                     "custom-prefix",
-                    pattern_path.clone(),
+                    &pattern_path,
                     format!("custom observable type {object_type:?} in the pattern should start with `x-`, a source prefix and a hyphen"),
                 );
             }
             if !object_type.starts_with("x-") {
                 ctx.should(
                     "custom-prefix-lax",
-                    pattern_path.clone(),
+                    &pattern_path,
                     format!("custom observable type {object_type:?} in the pattern should start with `x-`"),
                 );
             }
             ctx.should(
                 "strict-types",
-                pattern_path.clone(),
+                &pattern_path,
                 format!("`{object_type}` in the pattern is not an observable type of the spec"),
             );
         }
@@ -159,7 +159,7 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
         if !name_ok {
             ctx.must(
                 "pattern",
-                pattern_path.clone(),
+                &pattern_path,
                 format!("{property:?} in the pattern is not a valid property name"),
             );
             continue;
@@ -170,20 +170,20 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
         if !super::custom::is_strict_property_name(property) {
             ctx.should(
                 "custom-prefix",
-                pattern_path.clone(),
+                &pattern_path,
                 format!("custom property {property:?} of `{object_type}` in the pattern should start with `x_`, a source prefix and an underscore"),
             );
         }
         if !property.starts_with("x_") {
             ctx.should(
                 "custom-prefix-lax",
-                pattern_path.clone(),
+                &pattern_path,
                 format!("custom property {property:?} of `{object_type}` in the pattern should start with `x_`"),
             );
         }
         ctx.should(
             "strict-properties",
-            pattern_path.clone(),
+            &pattern_path,
             format!(
                 "`{property}` in the pattern is not a property the spec defines for `{object_type}`"
             ),
@@ -194,14 +194,14 @@ fn check_pattern(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
 fn at_least_one(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
     names: &[&str],
 ) {
     if !names.iter().any(|name| map.contains_key(*name)) {
         ctx.must(
             "co-constraints",
-            path.clone(),
+            path,
             format!(
                 "`{object_type}` requires at least one of {}",
                 names
@@ -214,41 +214,41 @@ fn at_least_one(
     }
 }
 
-fn check_location(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_location(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let has = |name: &str| map.contains_key(name);
     if !(has("region") || has("country") || (has("latitude") && has("longitude"))) {
         ctx.must(
             "co-constraints",
-            path.clone(),
+            path,
             "a location requires `region`, `country`, or `latitude` and `longitude`",
         );
     }
     if has("latitude") != has("longitude") {
         ctx.must(
             "co-constraints",
-            path.clone(),
+            path,
             "`latitude` and `longitude` go together",
         );
     }
     if has("precision") && !(has("latitude") && has("longitude")) {
         ctx.must(
             "co-constraints",
-            path.key("precision"),
+            &path.key("precision"),
             "`precision` requires `latitude` and `longitude`",
         );
     }
 }
 
-fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     match (map.get("objects"), map.get("object_refs")) {
         (Some(_), Some(_)) => ctx.must(
             "observed-data",
-            path.clone(),
+            path,
             "observed data has `objects` or `object_refs`, not both",
         ),
         (None, None) => ctx.must(
             "observed-data",
-            path.clone(),
+            path,
             "observed data requires `object_refs` (or the deprecated `objects`)",
         ),
         _ => {}
@@ -267,11 +267,7 @@ fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath)
         );
     };
     if objects.is_empty() {
-        ctx.must(
-            "empty-list",
-            objects_path.clone(),
-            "`objects` must not be empty",
-        );
+        ctx.must("empty-list", &objects_path, "`objects` must not be empty");
     }
     let types: HashMap<String, String> = objects
         .iter()
@@ -286,7 +282,7 @@ fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath)
             }
             Some(_) => ctx.must(
                 "required-properties",
-                object_path,
+                &object_path,
                 "an observable requires `type`",
             ),
             None => expect_type(ctx, false, &object_path, key, "an observable object"),
@@ -295,14 +291,14 @@ fn check_observed_data(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath)
     ctx.embedded_types = outer;
 }
 
-fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let own_id = get_str(map, "id");
     if let Some(Value::Array(refs)) = map.get("object_marking_refs")
         && refs.iter().any(|id| id.as_str() == own_id)
     {
         ctx.must(
             "marking-definition",
-            path.key("object_marking_refs"),
+            &path.key("object_marking_refs"),
             "a marking definition must not mark itself",
         );
     }
@@ -311,7 +307,7 @@ fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
             if marking.get("marking_ref").and_then(Value::as_str) == own_id {
                 ctx.must(
                     "marking-definition",
-                    path.key("granular_markings").index(idx).key("marking_ref"),
+                    &path.key("granular_markings").index(idx).key("marking_ref"),
                     "a marking definition must not mark itself",
                 );
             }
@@ -323,14 +319,14 @@ fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
     {
         ctx.must(
             "marking-definition",
-            path.clone(),
+            path,
             "a marking definition requires `definition_type` and `definition`, or an extension that defines it",
         );
     }
     if map.contains_key("definition") != map.contains_key("definition_type") {
         ctx.must(
             "marking-definition",
-            path.clone(),
+            path,
             "`definition` and `definition_type` go together",
         );
     }
@@ -354,7 +350,7 @@ fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
         {
             ctx.must(
                 "marking-definition",
-                path.key("definition"),
+                &path.key("definition"),
                 "a statement marking requires a string `statement`",
             );
         }
@@ -367,7 +363,7 @@ fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
             if !matches_official {
                 ctx.must(
                     "marking-definition",
-                    path.clone(),
+                    path,
                     "a `tlp` marking definition must be one of the four TLP 1.0 marking definitions of the spec, unchanged",
                 );
             }
@@ -376,7 +372,7 @@ fn check_marking_definition(ctx: &mut Ctx, map: &Map<String, Value>, path: &Json
     }
 }
 
-fn check_language_content(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_language_content(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     let contents_path = path.key("contents");
     let Some(contents) = map.get("contents") else {
         return;
@@ -385,18 +381,14 @@ fn check_language_content(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPa
         return expect_type(ctx, false, &contents_path, "contents", "a dictionary");
     };
     if contents.is_empty() {
-        ctx.must(
-            "empty-list",
-            contents_path.clone(),
-            "`contents` must not be empty",
-        );
+        ctx.must("empty-list", &contents_path, "`contents` must not be empty");
     }
     for (language, translations) in contents {
         let language_path = contents_path.key(language);
         if !format::is_language_tag(language) {
             ctx.must(
                 "language-content",
-                language_path.clone(),
+                &language_path,
                 format!("key {language:?} of `contents` must be an RFC 5646 language tag"),
             );
         }
@@ -414,7 +406,7 @@ fn check_language_content(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPa
             if !format::is_property_name(property) {
                 ctx.must(
                     "language-content",
-                    language_path.key(property),
+                    &language_path.key(property),
                     format!("{property:?} in `contents` must be a property name"),
                 );
             }
@@ -425,7 +417,7 @@ fn check_language_content(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPa
 fn check_observable_rules(
     ctx: &mut Ctx,
     map: &Map<String, Value>,
-    path: &JsonPath,
+    path: &At<'_>,
     object_type: &str,
 ) {
     let value_format = |ctx: &mut Ctx, name: &str, ok: fn(&str) -> bool, what: &str| {
@@ -434,7 +426,7 @@ fn check_observable_rules(
         {
             ctx.must(
                 "value-format",
-                path.key(name),
+                &path.key(name),
                 format!("`{name}` {text:?} is not {what}"),
             );
         }
@@ -444,18 +436,18 @@ fn check_observable_rules(
             match (map.contains_key("payload_bin"), map.contains_key("url")) {
                 (true, true) => ctx.must(
                     "co-constraints",
-                    path.clone(),
+                    path,
                     "an artifact has `payload_bin` or `url`, not both",
                 ),
                 (false, false) => ctx.must(
                     "co-constraints",
-                    path.clone(),
+                    path,
                     "an artifact requires `payload_bin` or `url`",
                 ),
                 (false, true) if !map.contains_key("hashes") => {
                     ctx.must(
                         "co-constraints",
-                        path.clone(),
+                        path,
                         "an artifact with a `url` requires `hashes`",
                     );
                 }
@@ -464,7 +456,7 @@ fn check_observable_rules(
             if map.contains_key("decryption_key") && !map.contains_key("encryption_algorithm") {
                 ctx.must(
                     "co-constraints",
-                    path.key("decryption_key"),
+                    &path.key("decryption_key"),
                     "`decryption_key` requires `encryption_algorithm`",
                 );
             }
@@ -521,7 +513,7 @@ fn check_observable_rules(
             if map.get("is_active") == Some(&Value::Bool(true)) && map.contains_key("end") {
                 ctx.must(
                     "co-constraints",
-                    path.key("end"),
+                    &path.key("end"),
                     "`end` must be absent while `is_active` is true",
                 );
             }
@@ -547,7 +539,7 @@ fn check_observable_rules(
                     {
                         ctx.must(
                             "value-format",
-                            path.key("languages").index(idx),
+                            &path.key("languages").index(idx),
                             format!("{text:?} is not a language tag"),
                         );
                     }
@@ -564,7 +556,7 @@ fn check_observable_rules(
                 if matches!(hive, "HKLM" | "HKCC" | "HKCR" | "HKCU" | "HKU") {
                     ctx.must(
                         "value-format",
-                        path.key("key"),
+                        &path.key("key"),
                         "`key` must name the hive in full (HKEY_LOCAL_MACHINE, not HKLM)",
                     );
                 }
@@ -582,16 +574,16 @@ fn check_observable_rules(
     }
 }
 
-fn uuid_v4(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, message: &str) {
+fn uuid_v4(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>, message: &str) {
     if let Some(id) = get_str(map, "id").and_then(|id| StixId::parse(id).ok())
         && id.uuid().get_version_num() != 4
     {
-        ctx.must("sco-id", path.key("id"), message);
+        ctx.must("sco-id", &path.key("id"), message);
     }
 }
 
 /// Observables whose properties are all optional need at least one of them.
-fn any_own_property(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, object_type: &str) {
+fn any_own_property(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>, object_type: &str) {
     const COMMON: &[&str] = &[
         "type",
         "id",
@@ -603,25 +595,25 @@ fn any_own_property(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath, ob
     if !map.keys().any(|key| !COMMON.contains(&key.as_str())) {
         ctx.must(
             "co-constraints",
-            path.clone(),
+            path,
             format!("`{object_type}` requires at least one property of its own"),
         );
     }
 }
 
-fn check_email_message(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath) {
+fn check_email_message(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
     match map.get("is_multipart") {
         Some(Value::Bool(true)) if map.contains_key("body") => {
             ctx.must(
                 "co-constraints",
-                path.key("body"),
+                &path.key("body"),
                 "a multipart message has `body_multipart`, not `body`",
             );
         }
         Some(Value::Bool(false)) if map.contains_key("body_multipart") => {
             ctx.must(
                 "co-constraints",
-                path.key("body_multipart"),
+                &path.key("body_multipart"),
                 "a message that is not multipart has no `body_multipart`",
             );
         }
@@ -634,7 +626,7 @@ fn check_email_message(ctx: &mut Ctx, map: &Map<String, Value>, path: &JsonPath)
             {
                 ctx.must(
                     "co-constraints",
-                    path.key("body_multipart").index(idx),
+                    &path.key("body_multipart").index(idx),
                     "a MIME part has exactly one of `body` and `body_raw_ref`",
                 );
             }
