@@ -14,6 +14,7 @@ mod any;
 mod backend;
 mod collection;
 mod error;
+mod import;
 mod lookup;
 mod postgres;
 mod query;
@@ -22,6 +23,7 @@ mod sharing;
 mod sql;
 mod sqlite;
 mod stats;
+mod status;
 mod write;
 
 pub use accounts::{
@@ -32,12 +34,14 @@ pub use any::{AnyStore, StoreLocation};
 pub use backend::Store;
 pub use collection::{ApiRoot, Collection, DEFAULT_NAME, NewCollection};
 pub use error::{Error, Result};
+pub use import::{DatedObject, ImportStore};
 pub use lookup::{LookupValue, hash_kind, normalize, observable_values};
 pub use postgres::PostgresStore;
 pub use query::{Cursor, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
 pub use sharing::{OnwardRefusal, WideningRefusal, onward_sharing_refusals, widening_refusals};
 pub use sqlite::SqliteStore;
 pub use stats::{Stats, StatsLine};
+pub use status::{StatusDetail, StatusRecord, StatusState, StatusStore};
 pub use write::{
     AddOptions, AddReport, NewObject, ObjectOutcome, OutcomeStatus, ProgressFn, WriteMode,
 };

@@ -105,6 +105,13 @@ fn migrator() -> Migrator {
         MigrationType::Simple,
         sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/postgres/0010_principals.sql")),
         false,
+    ),
+    Migration::new(
+        20,
+        "taxii_status".into(),
+        MigrationType::Simple,
+        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/postgres/0020_taxii_status.sql")),
+        false,
     )])
 }
 
@@ -469,5 +476,13 @@ async fn insert_rows(
     }
     Ok(())
 }
+
+crate::status::impl_status_store!(PostgresStore);
+
+crate::import::impl_import_store!(
+    PostgresStore,
+    begin = "BEGIN",
+    lock = "SELECT collection_key, last_date_added FROM collections WHERE id = $1 FOR UPDATE"
+);
 
 crate::accounts::impl_accounts!(PostgresStore, begin = "BEGIN");

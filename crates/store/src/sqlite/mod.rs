@@ -100,6 +100,13 @@ fn migrator() -> Migrator {
         MigrationType::Simple,
         sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0010_principals.sql")),
         false,
+    ),
+    Migration::new(
+        20,
+        "taxii_status".into(),
+        MigrationType::Simple,
+        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0020_taxii_status.sql")),
+        false,
     )])
 }
 
@@ -451,5 +458,13 @@ async fn insert_rows(
     }
     Ok(())
 }
+
+crate::status::impl_status_store!(SqliteStore);
+
+crate::import::impl_import_store!(
+    SqliteStore,
+    begin = "BEGIN IMMEDIATE",
+    lock = "SELECT collection_key, last_date_added FROM collections WHERE id = $1"
+);
 
 crate::accounts::impl_accounts!(SqliteStore, begin = "BEGIN IMMEDIATE");

@@ -3,3 +3,4 @@
 
 mod conformance;
 mod fixtures;
+mod taxii_support;
