@@ -13,7 +13,7 @@ use governor::clock::{Clock as _, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 
 use crate::config::Limits;
-use crate::error::{ApiError, ErrorFormat, PROBLEM_MEDIA_TYPE, TAXII_MEDIA_TYPE};
+use crate::error::{ApiError, ErrorFormat};
 use crate::state::AppState;
 
 /// Per-principal rate limits: a token bucket per token (or per user for HTTP Basic).
@@ -88,13 +88,9 @@ pub async fn limit_body(State(state): State<AppState>, request: Request, next: N
     let capped = usize::try_from(limit).unwrap_or(usize::MAX);
     let request = Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, capped)));
     let response = next.run(request).await;
-    // A handler that read past the limit answers 413 in axum's plain-text form; answer in
-    // ours instead.
-    let ours = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|value| value == TAXII_MEDIA_TYPE || value == PROBLEM_MEDIA_TYPE);
-    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !ours {
+    // A handler that read past the limit answers 413 (in axum's plain-text form, or ours
+    // without the limit): answer in the path's form, naming the limit.
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::PayloadTooLarge { limit }.into_response_as(format);
     }
     response

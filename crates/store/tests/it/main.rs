@@ -1,6 +1,7 @@
 //! Integration tests of the store: the conformance suite, run against SQLite always and
 //! against PostgreSQL when `PHALANX_TEST_DATABASE_URL` is set.
 
+mod accounts;
 mod conformance;
 mod fixtures;
 mod taxii_support;

@@ -1,0 +1,10 @@
+//! Integration tests of the server: real requests through `app(state)` with
+//! `tower::ServiceExt::oneshot` (no sockets, no sleeps), on a temporary SQLite store.
+
+mod admin;
+mod auth;
+mod limits;
+mod logs;
+mod openapi;
+mod policy_property;
+mod support;
