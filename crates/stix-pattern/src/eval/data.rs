@@ -1,0 +1,338 @@
+//! Observations: observed-data objects with the SCOs they cover, built from STIX JSON.
+//!
+//! A STIX 2.1 observed-data lists its SCOs in `object_refs`; they are looked up through a
+//! [`ScoSource`] (the same bundle, or a store). The STIX 2.0 form (still allowed, deprecated,
+//! in 2.1) embeds them in `objects`, keyed by local references such as `"0"`. Either way, an
+//! [`Observation`] keeps each SCO with the key other SCOs use to reference it, and only those
+//! SCOs can be followed from `_ref` properties (STIX 2.1 section 9.7.4).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::timestamp::Instant;
+
+/// Where the SCOs named in `object_refs` come from.
+pub trait ScoSource<'a> {
+    /// Returns the SCO with identifier `id`, or `None` when the source does not hold it (the
+    /// reference is then skipped, as the specification says for SCOs not found).
+    fn sco(&self, id: &str) -> Option<Cow<'a, Value>>;
+}
+
+/// SCOs held in memory, by identifier: the objects of a bundle, or any set a caller gathered.
+#[derive(Debug, Default, Clone)]
+pub struct ScoMap<'a> {
+    objects: HashMap<&'a str, &'a Value>,
+}
+
+impl<'a> ScoMap<'a> {
+    /// Indexes every object of `objects` that has a string `id` and is not observed-data.
+    pub fn new(objects: impl IntoIterator<Item = &'a Value>) -> Self {
+        let objects = objects
+            .into_iter()
+            .filter(|object| object.get("type").and_then(Value::as_str) != Some("observed-data"))
+            .filter_map(|object| Some((object.get("id")?.as_str()?, object)))
+            .collect();
+        Self { objects }
+    }
+}
+
+impl<'a> ScoSource<'a> for ScoMap<'a> {
+    fn sco(&self, id: &str) -> Option<Cow<'a, Value>> {
+        self.objects.get(id).map(|object| Cow::Borrowed(*object))
+    }
+}
+
+impl<'a> ScoSource<'a> for HashMap<String, Value> {
+    fn sco(&self, id: &str) -> Option<Cow<'a, Value>> {
+        self.get(id).map(|object| Cow::Owned(object.clone()))
+    }
+}
+
+/// One observed-data object: its time window, how many times it was observed, and its SCOs.
+///
+/// It stands for `number_observed` observations, each somewhere in
+/// `[first_observed, last_observed]` (STIX 2.1 section 9.1).
+#[derive(Debug, Clone)]
+pub struct Observation<'a> {
+    id: Option<String>,
+    first_observed: Instant,
+    last_observed: Instant,
+    number_observed: u64,
+    objects: Vec<(Cow<'a, str>, Cow<'a, Value>)>,
+    /// Position of each object by key, built when an observation holds many objects.
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Above this many SCOs, references are resolved through a hash map rather than a scan.
+const INDEX_THRESHOLD: usize = 16;
+
+impl<'a> Observation<'a> {
+    /// Builds an observation directly, for callers that have no observed-data object (for
+    /// example a matcher turning a log event into SCOs).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::ObservedData`] when `number_observed` is zero or the window is
+    /// reversed.
+    pub fn new(
+        id: Option<String>,
+        first_observed: Instant,
+        last_observed: Instant,
+        number_observed: u64,
+    ) -> Result<Self, Error> {
+        let location = id.clone().unwrap_or_else(|| "observation".to_owned());
+        if number_observed == 0 {
+            return Err(Error::observed_data(
+                location,
+                "number_observed must be at least 1",
+            ));
+        }
+        if last_observed < first_observed {
+            return Err(Error::observed_data(
+                location,
+                "last_observed is earlier than first_observed",
+            ));
+        }
+        Ok(Self {
+            id,
+            first_observed,
+            last_observed,
+            number_observed,
+            objects: Vec::new(),
+            index: None,
+        })
+    }
+
+    /// Adds an SCO, under the key other SCOs of the observation reference it by (its `id` in
+    /// STIX 2.1, its local key such as `"0"` in STIX 2.0).
+    pub fn push_object(&mut self, key: impl Into<Cow<'a, str>>, object: impl Into<Cow<'a, Value>>) {
+        self.objects.push((key.into(), object.into()));
+        if self.objects.len() > INDEX_THRESHOLD {
+            let next = self.objects.len() - 1;
+            let index = self.index.get_or_insert_with(HashMap::new);
+            if index.is_empty() {
+                for (position, (key, _)) in self.objects.iter().enumerate() {
+                    index.entry(key.to_string()).or_insert(position);
+                }
+            } else {
+                index
+                    .entry(self.objects[next].0.to_string())
+                    .or_insert(next);
+            }
+        }
+    }
+
+    /// Reads one observed-data object. SCOs come from `object_refs` through `source`, or from
+    /// the embedded `objects` when there is no `object_refs`.
+    ///
+    /// `location` names the object in errors when it has no `id` (for example a JSON path).
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::ObservedData`] naming the object and property when a required property
+    /// is missing or malformed, `number_observed` is below 1, or `last_observed` precedes
+    /// `first_observed`.
+    pub fn from_observed_data(
+        observed_data: &'a Value,
+        source: &impl ScoSource<'a>,
+        location: &str,
+    ) -> Result<Self, Error> {
+        let id = observed_data
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let here = |property: &str| match &id {
+            Some(id) => format!("{id} ({location}.{property})"),
+            None => format!("{location}.{property}"),
+        };
+        let timestamp = |property: &str| -> Result<Instant, Error> {
+            let text = observed_data
+                .get(property)
+                .ok_or_else(|| Error::observed_data(here(property), "missing"))?
+                .as_str()
+                .ok_or_else(|| Error::observed_data(here(property), "not a string"))?;
+            Instant::parse_stix(text).ok_or_else(|| {
+                Error::observed_data(here(property), format!("{text:?} is not a STIX timestamp"))
+            })
+        };
+        let first_observed = timestamp("first_observed")?;
+        let last_observed = timestamp("last_observed")?;
+        let number_observed = observed_data
+            .get("number_observed")
+            .ok_or_else(|| Error::observed_data(here("number_observed"), "missing"))?
+            .as_u64()
+            .filter(|count| *count >= 1)
+            .ok_or_else(|| {
+                Error::observed_data(here("number_observed"), "not an integer of at least 1")
+            })?;
+        if last_observed < first_observed {
+            return Err(Error::observed_data(
+                here("last_observed"),
+                "earlier than first_observed",
+            ));
+        }
+        let mut observation = Self {
+            id: id.clone(),
+            first_observed,
+            last_observed,
+            number_observed,
+            objects: Vec::new(),
+            index: None,
+        };
+        if let Some(refs) = observed_data.get("object_refs") {
+            let refs = refs
+                .as_array()
+                .ok_or_else(|| Error::observed_data(here("object_refs"), "not a list"))?;
+            for (ref_idx, reference) in refs.iter().enumerate() {
+                let reference = reference.as_str().ok_or_else(|| {
+                    Error::observed_data(here(&format!("object_refs[{ref_idx}]")), "not a string")
+                })?;
+                if let Some(object) = source.sco(reference) {
+                    observation.push_object(reference, object);
+                }
+            }
+        } else if let Some(objects) = observed_data.get("objects") {
+            let objects = objects
+                .as_object()
+                .ok_or_else(|| Error::observed_data(here("objects"), "not a dictionary"))?;
+            for (key, object) in objects {
+                observation.push_object(key.as_str(), Cow::Borrowed(object));
+            }
+        } else {
+            return Err(Error::observed_data(
+                here("object_refs"),
+                "observed-data has neither object_refs nor objects",
+            ));
+        }
+        Ok(observation)
+    }
+
+    /// Returns the observed-data identifier, when there was one.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// Returns the start of the observation window.
+    pub fn first_observed(&self) -> Instant {
+        self.first_observed
+    }
+
+    /// Returns the end of the observation window.
+    pub fn last_observed(&self) -> Instant {
+        self.last_observed
+    }
+
+    /// Returns how many observations this object stands for.
+    pub fn number_observed(&self) -> u64 {
+        self.number_observed
+    }
+
+    /// Returns the SCOs with their reference keys.
+    pub fn objects(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.objects
+            .iter()
+            .map(|(key, object)| (key.as_ref(), object.as_ref()))
+    }
+
+    /// Returns the SCO that `reference` names within this observation.
+    pub(crate) fn resolve(&self, reference: &str) -> Option<&Value> {
+        let position = match &self.index {
+            Some(index) => *index.get(reference)?,
+            None => self.objects.iter().position(|(key, _)| key == reference)?,
+        };
+        Some(self.objects[position].1.as_ref())
+    }
+}
+
+/// The observations a pattern is evaluated against, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Observations<'a> {
+    list: Vec<Observation<'a>>,
+}
+
+impl<'a> Observations<'a> {
+    /// Wraps observations built by the caller.
+    pub fn new(list: Vec<Observation<'a>>) -> Self {
+        Self { list }
+    }
+
+    /// Reads observations from STIX JSON: a bundle, a list of bundles and/or objects, or a
+    /// single observed-data object.
+    ///
+    /// Every observed-data object found becomes an observation; its `object_refs` are resolved
+    /// against all the other objects given, whatever bundle they came in.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Error::ObservedData`] with the JSON path (and object id) of the first problem.
+    pub fn from_json(value: &'a Value) -> Result<Self, Error> {
+        let mut objects: Vec<(String, &'a Value)> = Vec::new();
+        let mut gather = |item: &'a Value, path: String| -> Result<(), Error> {
+            if item.get("type").and_then(Value::as_str) == Some("bundle") {
+                let list = item
+                    .get("objects")
+                    .and_then(Value::as_array)
+                    .ok_or_else(|| {
+                        Error::observed_data(
+                            format!("{path}.objects"),
+                            "a bundle needs an objects list",
+                        )
+                    })?;
+                for (idx, object) in list.iter().enumerate() {
+                    objects.push((format!("{path}.objects[{idx}]"), object));
+                }
+            } else {
+                objects.push((path, item));
+            }
+            Ok(())
+        };
+        match value {
+            Value::Array(items) => {
+                for (idx, item) in items.iter().enumerate() {
+                    gather(item, format!("$[{idx}]"))?;
+                }
+            }
+            other => gather(other, "$".to_owned())?,
+        }
+        for (path, object) in &objects {
+            if object.get("type").and_then(Value::as_str).is_none() {
+                return Err(Error::observed_data(
+                    path.clone(),
+                    "not an object with a string type",
+                ));
+            }
+        }
+        let source = ScoMap::new(objects.iter().map(|(_, object)| *object));
+        let list = objects
+            .iter()
+            .filter(|(_, object)| {
+                object.get("type").and_then(Value::as_str) == Some("observed-data")
+            })
+            .map(|(path, object)| Observation::from_observed_data(object, &source, path))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { list })
+    }
+
+    /// Returns the number of observed-data objects.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Returns whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Returns the observation at `index`.
+    pub fn get(&self, index: usize) -> Option<&Observation<'a>> {
+        self.list.get(index)
+    }
+
+    /// Iterates over the observations in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Observation<'a>> {
+        self.list.iter()
+    }
+}
