@@ -13,8 +13,8 @@ mod storage;
 
 use global::GlobalArgs;
 
-// Ingest and export allocate and free millions of small strings and maps; mimalloc does that
-// several times faster than the system allocator (bench/results/ingest.md).
+// Ingest and export allocate and free millions of small strings and maps; with mimalloc the
+// ATT&CK ingest spends about a third less user CPU time than with the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

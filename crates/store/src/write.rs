@@ -11,23 +11,45 @@ use stix::{StixId, StixObject, StixTimestamp};
 
 use crate::lookup::{LookupValue, observable_values};
 
-/// An object to add, with the look-up values a caller computed for it (an indicator's
-/// pattern values, from the pattern compiler). Observables' own values are added by the
-/// store.
+/// An object to add, with its compact JSON (computed once, when the object is wrapped) and the
+/// look-up values a caller computed for it (an indicator's pattern values, from the pattern
+/// compiler). Observables' own values are added by the store.
+///
+/// Wrapping serializes the object, so callers with many objects can wrap them on several
+/// threads before handing them to [`Store::add_objects`](crate::Store::add_objects).
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewObject {
-    /// The object.
-    pub object: StixObject,
+    pub(crate) object: StixObject,
+    pub(crate) json: String,
     /// Extra look-up values, already normalized (see [`LookupValue::new`]).
     pub lookup_values: Vec<LookupValue>,
 }
 
-impl From<StixObject> for NewObject {
-    fn from(object: StixObject) -> Self {
+impl NewObject {
+    /// Wraps an object, with no extra look-up values.
+    pub fn new(object: StixObject) -> Self {
+        let json = object.to_json();
         Self {
             object,
+            json,
             lookup_values: Vec::new(),
         }
+    }
+
+    /// Returns the object.
+    pub fn object(&self) -> &StixObject {
+        &self.object
+    }
+
+    /// Returns the compact JSON that will be stored.
+    pub fn json(&self) -> &str {
+        &self.json
+    }
+}
+
+impl From<StixObject> for NewObject {
+    fn from(object: StixObject) -> Self {
+        Self::new(object)
     }
 }
 
@@ -185,7 +207,7 @@ impl Row {
                 .as_ref()
                 .map(|id| id.as_str().to_owned()),
             tlp: policy::tlp_of(object).unwrap_or(options.default_tlp),
-            json: object.to_json(),
+            json: new.json.clone(),
             recipients: policy::red_recipients(object)
                 .iter()
                 .map(|id| id.as_str().to_owned())

@@ -12,7 +12,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use policy::Tlp;
 use serde_json::Value;
-use stix::{Bundle, Diagnostic, JsonPath, StixObject};
+use stix::{Diagnostic, JsonPath, StixObject};
 use store::{AddOptions, AnyStore, Collection, NewObject, OutcomeStatus, Store, WriteMode};
 
 use crate::global::GlobalArgs;
@@ -62,6 +62,8 @@ struct FileReport {
     /// The first warnings, at most [`MAX_LISTED_WARNINGS`].
     warnings: Vec<Diagnostic>,
     elapsed_ms: u128,
+    /// Where the time went.
+    timings_ms: Timings,
 }
 
 /// Why an object, or a whole input, was refused.
@@ -147,6 +149,7 @@ async fn ingest_file(
         warnings_by_check: BTreeMap::new(),
         warnings: Vec::new(),
         elapsed_ms: 0,
+        timings_ms: Timings::default(),
     };
     let parsed = match read(path) {
         Ok(parsed) => parsed,
@@ -157,7 +160,8 @@ async fn ingest_file(
             return Ok(report);
         }
     };
-    report.n_objects = parsed.objects.len();
+    report.n_objects = parsed.n_objects;
+    report.timings_ms = parsed.timings;
     let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = parsed
         .diagnostics
         .into_iter()
@@ -188,8 +192,10 @@ async fn ingest_file(
             Arc::new(move |n_written: u64| bar.set_position(n_written)) as store::ProgressFn
         }),
     };
-    let objects: Vec<NewObject> = parsed.objects.into_iter().map(NewObject::from).collect();
+    let objects = parsed.objects;
+    let store_started = Instant::now();
     let result = store.add_objects(collection, &objects, &options).await;
+    report.timings_ms.store = store_started.elapsed().as_millis();
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -232,16 +238,41 @@ async fn ingest_file(
 
 /// A parsed input: its objects and every diagnostic (errors and warnings).
 struct Parsed {
-    objects: Vec<StixObject>,
+    n_objects: usize,
+    /// The objects, when no diagnostic is an error.
+    objects: Vec<NewObject>,
     diagnostics: Vec<Diagnostic>,
     is_bundle: bool,
     spec_version: Option<String>,
+    timings: Timings,
+}
+
+/// Where an ingest spends its time, in milliseconds.
+#[derive(Debug, Default, serde::Serialize)]
+struct Timings {
+    read: u128,
+    parse: u128,
+    validate: u128,
+    /// Conversion to typed objects and their stored JSON.
+    convert: u128,
+    store: u128,
 }
 
 /// Reads, parses and validates one input; `Err` when it cannot be read or parsed at all.
+///
+/// The JSON is validated as written (so that the paths are the input's own); when it has no
+/// error, its objects are converted into typed objects and serialized for the store, spread
+/// over the available cores.
 fn read(path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
     let whole = |message: String| vec![Diagnostic::error(None, JsonPath::root(), message)];
+    let mut timings = Timings::default();
+    let mut clock = Instant::now();
+    let mut lap = |slot: &mut u128| {
+        *slot = clock.elapsed().as_millis();
+        clock = Instant::now();
+    };
     let text = input::read_to_string(path).map_err(|error| whole(format!("{error:#}")))?;
+    lap(&mut timings.read);
     let value: Value = serde_json::from_str(&text).map_err(|error| {
         whole(format!(
             "invalid JSON at line {}, column {}: {error}",
@@ -250,30 +281,114 @@ fn read(path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
         ))
     })?;
     drop(text);
-    let options = stix::ValidationOptions::default();
-    if value.get("type").and_then(Value::as_str) == Some("bundle") {
-        let bundle = Bundle::from_value(value).map_err(|error| error.diagnostics().to_vec())?;
-        let diagnostics = stix::validate_bundle(&bundle, &options);
-        let spec_version = bundle
-            .custom
+    lap(&mut timings.parse);
+    let diagnostics = stix::validate_value(&value, &stix::ValidationOptions::default());
+    lap(&mut timings.validate);
+    let is_bundle = value.get("type").and_then(Value::as_str) == Some("bundle");
+    let mut parsed = Parsed {
+        n_objects: if is_bundle {
+            value
+                .get("objects")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        } else {
+            1
+        },
+        objects: Vec::new(),
+        diagnostics,
+        is_bundle,
+        spec_version: value
             .get("spec_version")
+            .filter(|_| is_bundle)
             .and_then(Value::as_str)
-            .map(str::to_owned);
-        Ok(Parsed {
-            objects: bundle.objects,
-            diagnostics,
-            is_bundle: true,
-            spec_version,
-        })
+            .map(str::to_owned),
+        timings,
+    };
+    if parsed.diagnostics.iter().any(Diagnostic::is_error) {
+        return Ok(parsed);
+    }
+    parsed.objects = convert(value, is_bundle)?;
+    lap(&mut parsed.timings.convert);
+    Ok(parsed)
+}
+
+/// Converts the objects of a bundle (or the one object) into typed objects with their stored
+/// JSON, one chunk per core.
+fn convert(value: Value, is_bundle: bool) -> Result<Vec<NewObject>, Vec<Diagnostic>> {
+    let one = |value: Value, path: &JsonPath| {
+        StixObject::from_value(value)
+            .map(NewObject::new)
+            .map_err(|error| {
+                error
+                    .diagnostics()
+                    .iter()
+                    .cloned()
+                    .map(|diagnostic| diagnostic.under(path))
+                    .collect::<Vec<_>>()
+            })
+    };
+    if !is_bundle {
+        return one(value, &JsonPath::root()).map(|object| vec![object]);
+    }
+    let values = match value {
+        Value::Object(mut map) => match map.remove("objects") {
+            Some(Value::Array(values)) => values,
+            _ => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    let n_objects = values.len();
+    let n_threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk_len = n_objects.div_ceil(n_threads).max(1);
+    let mut chunks: Vec<Vec<Value>> = Vec::with_capacity(n_threads);
+    let mut values = values.into_iter();
+    loop {
+        let chunk: Vec<Value> = values.by_ref().take(chunk_len).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let objects_path = JsonPath::root().key("objects");
+    let converted: Vec<(Vec<NewObject>, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = chunks
+            .into_iter()
+            .enumerate()
+            .map(|(chunk_idx, chunk)| {
+                let objects_path = &objects_path;
+                scope.spawn(move || {
+                    let mut objects = Vec::with_capacity(chunk.len());
+                    let mut diagnostics = Vec::new();
+                    for (offset, value) in chunk.into_iter().enumerate() {
+                        let path = objects_path.index(chunk_idx * chunk_len + offset);
+                        match one(value, &path) {
+                            Ok(object) => objects.push(object),
+                            Err(found) => diagnostics.extend(found),
+                        }
+                    }
+                    (objects, diagnostics)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| match worker.join() {
+                Ok(result) => result,
+                // A panic is a bug in the conversion: let it surface as one.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    let mut objects = Vec::with_capacity(n_objects);
+    let mut diagnostics = Vec::new();
+    for (converted_objects, found) in converted {
+        objects.extend(converted_objects);
+        diagnostics.extend(found);
+    }
+    if diagnostics.is_empty() {
+        Ok(objects)
     } else {
-        let object = StixObject::from_value(value).map_err(|error| error.diagnostics().to_vec())?;
-        let diagnostics = stix::validate_object(&object, &options);
-        Ok(Parsed {
-            objects: vec![object],
-            diagnostics,
-            is_bundle: false,
-            spec_version: None,
-        })
+        Err(diagnostics)
     }
 }
 
