@@ -40,6 +40,16 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Exports stored objects (a STIX 2.1 bundle, ...).
     Export(cmd::export::Args),
+    /// Runs the node: TAXII 2.1 and the admin API, until SIGINT or SIGTERM.
+    Serve(cmd::serve::Args),
+    /// Adds, lists and deletes participants (organisations).
+    Participant(cmd::participant::Args),
+    /// Adds, lists and deletes users, and sets passwords.
+    User(cmd::user::Args),
+    /// Creates, lists and revokes API tokens.
+    Token(cmd::token::Args),
+    /// Creates and lists collections, and sets who may read and write them.
+    Collection(cmd::collection::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +61,11 @@ fn main() -> ExitCode {
         Command::Get(args) => cmd::get::run(&cli.global, args),
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
+        Command::Serve(args) => cmd::serve::run(&cli.global, args),
+        Command::Participant(args) => cmd::participant::run(&cli.global, args),
+        Command::User(args) => cmd::user::run(&cli.global, args),
+        Command::Token(args) => cmd::token::run(&cli.global, args),
+        Command::Collection(args) => cmd::collection::run(&cli.global, args),
     };
     match result {
         Ok(code) => code,

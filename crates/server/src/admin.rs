@@ -223,7 +223,7 @@ pub struct AccessRequest {
     pub read_all: bool,
     /// Participants (names or ids) that may read it.
     pub read: Vec<String>,
-    /// Participants (names or ids) that may write to it (they may also read it).
+    /// Participants (names or ids) that may write to it (reading needs `read` too).
     pub write: Vec<String>,
 }
 
@@ -311,7 +311,8 @@ pub async fn set_access(
     Ok((collection, proposed))
 }
 
-/// Turns named grants into stored ones; a writer may also read.
+/// Turns named grants into stored ones. Read and write are independent, as in TAXII: a
+/// participant granted only write can submit to a collection without reading it (a drop box).
 async fn resolve_access(
     store: &AnyStore,
     request: &AccessRequest,
@@ -320,16 +321,24 @@ async fn resolve_access(
     for (names, write) in [(&request.read, false), (&request.write, true)] {
         for name in names {
             let participant = participant(store, name).await?;
-            match grants
+            let grant = match grants
                 .iter_mut()
-                .find(|grant| grant.participant == participant.id)
+                .position(|grant| grant.participant == participant.id)
             {
-                Some(grant) => grant.write |= write,
-                None => grants.push(Grant {
-                    participant: participant.id,
-                    read: true,
-                    write,
-                }),
+                Some(idx) => &mut grants[idx],
+                None => {
+                    grants.push(Grant {
+                        participant: participant.id,
+                        read: false,
+                        write: false,
+                    });
+                    grants.last_mut().expect("just pushed")
+                }
+            };
+            if write {
+                grant.write = true;
+            } else {
+                grant.read = true;
             }
         }
     }

@@ -21,23 +21,26 @@ pub mod trace;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::Uri;
 use axum::middleware;
+use axum::response::{IntoResponse, Response};
 
 pub use config::Config;
 pub use error::{ApiError, ErrorFormat};
 pub use state::{AppState, Clock, SystemClock};
 
-/// Builds the node's router: TAXII under `/taxii2/` and the admin API under `/api/v1/`.
+/// Builds the node's router: TAXII 2.1 (the `taxii` crate's router, whose routes carry their
+/// full `/taxii2/...` paths) and the admin API under `/api/v1/`.
 ///
 /// The layers run, from the outside in: the request span (and request id), the body limit,
 /// authentication with the rate limit (which inserts the [`policy::Principal`]), then the
 /// routes, which record their matched route in the span.
 pub fn app(state: AppState) -> Router {
     let limit = usize::try_from(state.config.limits.max_content_length).unwrap_or(usize::MAX);
-    // Routers mounted here: the TAXII 2.1 router of the `taxii` crate goes under `/taxii2`
-    // (`.nest("/taxii2", ...)`); its handlers extract `Extension<Principal>`.
     Router::new()
-        .merge(api::routes().into_router())
+        .merge(api::routes().into_router().with_state(state.clone()))
+        .merge(taxii::router(state.taxii.clone()))
+        .fallback(fallback)
         .route_layer(middleware::from_fn(trace::record_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -49,5 +52,12 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(trace::request_span))
-        .with_state(state)
+}
+
+/// Answers paths no route matches: a TAXII error under `/taxii2/`, problem details elsewhere.
+async fn fallback(uri: Uri) -> Response {
+    match ErrorFormat::for_path(uri.path()) {
+        ErrorFormat::Taxii => taxii::fallback().await.into_response(),
+        ErrorFormat::Problem => ApiError::not_found(format!("path {}", uri.path())).into_response(),
+    }
 }

@@ -133,6 +133,17 @@ pub async fn serve(
         }
     });
     let jobs = state.jobs.clone();
+    let taxii = state.taxii.clone();
+    match taxii.recover_interrupted_statuses().await {
+        Ok(0) => {}
+        Ok(n_statuses) => tracing::warn!(
+            n_statuses,
+            "completed statuses left pending by a previous run"
+        ),
+        Err(error) => {
+            tracing::warn!(%error, "cannot complete statuses left pending by a previous run")
+        }
+    }
     let service = crate::app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = match bound.tls {
         Some(tls) => {
@@ -151,7 +162,11 @@ pub async fn serve(
         }
     };
     jobs.close();
-    if tokio::time::timeout(grace, jobs.wait()).await.is_err() {
+    let all_jobs = async {
+        jobs.wait().await;
+        taxii.wait_for_jobs().await;
+    };
+    if tokio::time::timeout(grace, all_jobs).await.is_err() {
         tracing::warn!(
             n_jobs = jobs.len(),
             "background jobs still running at the end of the grace period"

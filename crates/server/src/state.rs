@@ -45,16 +45,21 @@ pub struct AppState {
     pub jobs: TaskTracker,
     /// Cancelled when the node shuts down; background jobs stop at their next checkpoint.
     pub shutdown: CancellationToken,
+    /// The TAXII service (its settings come from `config`; its background envelopes are
+    /// waited for at shutdown).
+    pub taxii: taxii::TaxiiState,
 }
 
 impl AppState {
     /// Returns the state of a node on `store` with `config` and the system clock.
     pub fn new(store: AnyStore, config: Config) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         Self {
+            taxii: taxii_state(&store, &config, &clock),
             store,
             rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),
-            clock: Arc::new(SystemClock),
+            clock,
             jobs: TaskTracker::new(),
             shutdown: CancellationToken::new(),
         }
@@ -63,6 +68,7 @@ impl AppState {
     /// Replaces the clock (tests).
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.taxii = taxii_state(&self.store, &self.config, &clock);
         self.clock = clock;
         self
     }
@@ -75,4 +81,19 @@ impl fmt::Debug for AppState {
             .field("clock", &self.clock)
             .finish_non_exhaustive()
     }
+}
+
+/// Returns the TAXII service's state for a node's configuration.
+fn taxii_state(store: &AnyStore, config: &Config, clock: &Arc<dyn Clock>) -> taxii::TaxiiState {
+    let settings = taxii::TaxiiConfig {
+        title: config.node.title.clone(),
+        contact: config.node.participant.clone(),
+        max_content_length: config.limits.max_content_length,
+        default_page_size: config.limits.default_page_size,
+        max_page_size: config.limits.max_page_size,
+        default_tlp: config.node.default_tlp,
+        ..taxii::TaxiiConfig::default()
+    };
+    let clock = Arc::clone(clock);
+    taxii::TaxiiState::new(store.clone(), settings).with_clock(Arc::new(move || clock.now()))
 }

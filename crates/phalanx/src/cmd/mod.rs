@@ -1,7 +1,12 @@
 //! One module per command.
 
+pub mod collection;
 pub mod export;
 pub mod get;
 pub mod ingest;
+pub mod participant;
+pub mod serve;
 pub mod stats;
+pub mod token;
+pub mod user;
 pub mod validate;

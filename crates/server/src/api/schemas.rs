@@ -144,7 +144,8 @@ pub struct AccessBody {
     /// Participants (names) that may read it.
     #[serde(default)]
     pub read: Vec<String>,
-    /// Participants (names) that may add objects to it (and read it).
+    /// Participants (names) that may add objects to it (reading needs `read` too: a
+    /// write-only grant makes a drop box).
     #[serde(default)]
     pub write: Vec<String>,
 }

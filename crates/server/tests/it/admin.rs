@@ -157,7 +157,7 @@ async fn collections_are_created_with_grants_that_resolve_at_authentication() {
             &admin,
             Some(
                 json!({"title": "Ransomware", "api_root": "eu", "alias": "ransomware",
-                        "access": {"read": ["CERT-EU"], "write": ["CERT-FR"]}}),
+                        "access": {"read": ["CERT-EU", "CERT-FR"], "write": ["CERT-FR"]}}),
             ),
         )
         .await;
@@ -179,6 +179,28 @@ async fn collections_are_created_with_grants_that_resolve_at_authentication() {
         .json();
     assert_eq!(rita["readable"], json!([id]));
     assert_eq!(rita["writable"], json!([]), "a reader never writes");
+    // A write-only grant is a drop box: the participant submits without reading.
+    let drop_box = node
+        .call(
+            Method::POST,
+            "/api/v1/collections",
+            &admin,
+            Some(json!({"title": "Submissions", "access": {"read": ["CERT-EU"], "write": ["CERT-FR"]}})),
+        )
+        .await
+        .json();
+    let alice = node
+        .get("/api/v1/whoami", &Auth::Bearer(node.token("alice").await))
+        .await
+        .json();
+    assert_eq!(alice["readable"], json!([id]));
+    assert!(
+        alice["writable"]
+            .as_array()
+            .unwrap()
+            .contains(&drop_box["id"])
+    );
+    assert_eq!(drop_box["access"]["read"], json!(["CERT-EU"]));
 
     let unknown = node
         .call(
@@ -260,7 +282,7 @@ async fn adding_readers_to_a_collection_holding_amber_is_refused() {
             Method::PUT,
             &path,
             &admin,
-            Some(json!({"write": ["CERT-EU"]})),
+            Some(json!({"read": ["CERT-EU"], "write": ["CERT-EU"]})),
         )
         .await;
     assert_eq!(same.status, StatusCode::OK, "{same:?}");
