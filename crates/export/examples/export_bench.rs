@@ -1,0 +1,149 @@
+//! Times the export of synthetic indicators in every format (or those named) and prints a
+//! Markdown table: `cargo run --release -p export --example export_bench -- --count 1000000
+//! [--format NAME]... [--out DIR]`.
+//!
+//! The indicators are made in memory first (not timed); each format then exports all of them
+//! into a byte-counting sink (or into `DIR`, for checks by other tools). The figures are
+//! recorded in `bench/results/export.md` by `bench/export/run.sh`.
+
+#[path = "../benches/synthetic.rs"]
+mod synthetic;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use export::{
+    Directory, DirectoryFile, ExportItem, ExportOptions, Exporter, Format, FsDirectory, Output,
+};
+use policy::AccessScope;
+use stix::StixTimestamp;
+
+fn main() -> ExitCode {
+    let mut count: u64 = 100_000;
+    let mut formats = Vec::new();
+    let mut out: Option<PathBuf> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next();
+        match (arg.as_str(), value) {
+            ("--count", Some(value)) => match value.parse() {
+                Ok(parsed) => count = parsed,
+                Err(_) => return usage(),
+            },
+            ("--format", Some(value)) => match Format::parse(&value) {
+                Some(format) => formats.push(format),
+                None => return usage(),
+            },
+            ("--out", Some(value)) => out = Some(PathBuf::from(value)),
+            _ => return usage(),
+        }
+    }
+    if formats.is_empty() {
+        formats = Format::ALL.to_vec();
+    }
+    let started = Instant::now();
+    let objects = synthetic::indicators(count);
+    eprintln!(
+        "made {count} indicators in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let now = StixTimestamp::parse("2024-06-01T00:00:00Z").expect("a valid time");
+    println!("| format | objects | written | values | MB | seconds | objects/s | MB/s |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    // What the pattern compiler of stix-pattern alone costs, which every value format pays.
+    let started = Instant::now();
+    let mut n_keys = 0;
+    for object in &objects {
+        if let Some(indicator) = object.as_indicator()
+            && let Ok(Some(pattern)) = stix_pattern::parse_indicator(indicator)
+        {
+            n_keys += stix_pattern::compile(&pattern).keys.len();
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "| (parse and compile patterns only) | {} | | {n_keys} | | {seconds:.2} | {:.0} | |",
+        objects.len(),
+        objects.len() as f64 / seconds
+    );
+    for format in formats {
+        let options = ExportOptions::new(AccessScope::unrestricted(), now);
+        let started = Instant::now();
+        let summary = match (&out, format.is_directory()) {
+            (Some(dir), true) => {
+                let mut directory = FsDirectory::create_all(dir.join(format.as_str()))
+                    .expect("the output directory can be made");
+                export(format, options, Output::Directory(&mut directory), &objects)
+            }
+            (Some(dir), false) => {
+                fs::create_dir_all(dir).expect("the output directory can be made");
+                let file = fs::File::create(dir.join(format!("{format}.{}", format.extension())))
+                    .expect("the output file can be made");
+                let mut file = io::BufWriter::with_capacity(1 << 20, file);
+                export(format, options, Output::Stream(&mut file), &objects)
+            }
+            (None, true) => export(format, options, Output::Directory(&mut Discard), &objects),
+            (None, false) => export(format, options, Output::Stream(&mut io::sink()), &objects),
+        };
+        let seconds = started.elapsed().as_secs_f64();
+        let megabytes = summary.n_bytes as f64 / 1e6;
+        println!(
+            "| {format} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {:.0} | {:.0} |",
+            summary.n_objects,
+            summary.n_exported,
+            summary.n_values,
+            summary.n_objects as f64 / seconds,
+            megabytes / seconds
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+fn export(
+    format: Format,
+    options: ExportOptions,
+    output: Output<'_>,
+    objects: &[stix::StixObject],
+) -> export::Summary {
+    let mut exporter = Exporter::new(format, options, output).expect("the options are valid");
+    for object in objects {
+        exporter
+            .push(ExportItem::new(object))
+            .expect("the sink takes everything");
+    }
+    exporter.finish().expect("the sink takes everything")
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: export_bench [--count N] [--format NAME]... [--out DIR]");
+    ExitCode::from(2)
+}
+
+/// A directory that keeps nothing.
+struct Discard;
+
+impl Directory for Discard {
+    fn create(&mut self, _name: &str) -> io::Result<Box<dyn DirectoryFile>> {
+        Ok(Box::new(DiscardFile))
+    }
+}
+
+struct DiscardFile;
+
+impl Write for DiscardFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl DirectoryFile for DiscardFile {
+    fn commit(self: Box<Self>) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,83 @@
+//! `txt`: one value a line, nothing else, for block lists that take a plain list (`--types`
+//! picks one kind, such as `domain` or `ipv4`).
+//!
+//! A value given by several indicators is written once.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use xxhash_rust::xxh3::Xxh3;
+
+use super::{Entry, FormatWriter};
+use crate::Error;
+use crate::output::Counted;
+use crate::summary::{Reason, Summary};
+use crate::value::{Value, ValueKind};
+
+pub(crate) struct TextWriter<'a> {
+    out: Counted<&'a mut dyn Write>,
+    seen: Seen,
+    line: Vec<u8>,
+}
+
+impl<'a> TextWriter<'a> {
+    pub(crate) fn new(out: &'a mut dyn Write) -> Self {
+        Self {
+            out: Counted::new(out),
+            seen: Seen::default(),
+            line: Vec::with_capacity(256),
+        }
+    }
+}
+
+impl FormatWriter for TextWriter<'_> {
+    fn write(&mut self, entry: &Entry<'_>, summary: &mut Summary) -> Result<u64, Error> {
+        let mut n_written = 0;
+        for value in entry.values {
+            if let Value::DomainSuffix(_) = value {
+                // A list line names one value exactly; "every name below" has no plain form.
+                summary.leave_out_value(value.kind(), Reason::KindUnsupported, entry.object.id());
+                continue;
+            }
+            self.line.clear();
+            value.write_text(&mut self.line)?;
+            if !self.seen.insert_text(value.kind(), &self.line) {
+                summary.leave_out_value(value.kind(), Reason::Duplicate, entry.object.id());
+                continue;
+            }
+            self.line.push(b'\n');
+            self.out.write_all(&self.line)?;
+            n_written += 1;
+        }
+        Ok(n_written)
+    }
+
+    fn finish(mut self: Box<Self>, summary: &mut Summary) -> Result<(), Error> {
+        self.out.flush()?;
+        summary.n_bytes = self.out.n_bytes;
+        Ok(())
+    }
+}
+
+/// The values already written, kept as 128-bit fingerprints (16 bytes each whatever the
+/// value's length; two different values share one with probability about 2^-128 per pair).
+#[derive(Default)]
+pub(crate) struct Seen {
+    fingerprints: HashSet<u128>,
+}
+
+impl Seen {
+    /// Records `value` and returns whether it was new.
+    pub(crate) fn insert(&mut self, value: &Value) -> bool {
+        self.insert_text(value.kind(), value.text().as_bytes())
+    }
+
+    /// Records a value of `kind` given as its text, and returns whether it was new.
+    pub(crate) fn insert_text(&mut self, kind: ValueKind, text: &[u8]) -> bool {
+        let mut hasher = Xxh3::new();
+        hasher.update(kind.as_str().as_bytes());
+        hasher.update(&[0]);
+        hasher.update(text);
+        self.fingerprints.insert(hasher.digest128())
+    }
+}
