@@ -13,8 +13,8 @@ use anyhow::Context;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::Value;
 use stix::validate::{CHECKS, PatternChecker, Requirement, check_info};
-use stix_pattern::{ComparisonExpr, ObservationExpr, PathStep, Pattern, StixVersion};
 use stix::{Diagnostic, ValidationOptions, validate_value};
+use stix_pattern::{ComparisonExpr, ObservationExpr, PathStep, Pattern, StixVersion};
 
 use crate::global::GlobalArgs;
 use crate::input;
@@ -199,7 +199,10 @@ fn print_reports(reports: &[(String, Vec<Diagnostic>)]) {
 fn list_checks(global: &GlobalArgs) {
     if global.json {
         for check in CHECKS {
-            println!("{}", serde_json::to_string(check).expect("checks serialize"));
+            println!(
+                "{}",
+                serde_json::to_string(check).expect("checks serialize")
+            );
         }
         return;
     }
@@ -503,10 +506,6 @@ fn print_cases_text(
     now_agreeing: &[usize],
 ) {
     let n_agree = outcomes.iter().filter(|o| o.agrees).count();
-    let must_decided = outcomes
-        .iter()
-        .filter(|o| o.agrees || o.decided_by == Some("MUST"))
-        .count();
     println!(
         "agreement with the reference: {n_agree}/{} ({})",
         outcomes.len(),
@@ -558,8 +557,13 @@ fn print_cases_text(
         .iter()
         .filter(|o| o.deviation.is_some())
         .count();
+    let n_should = disagreements
+        .iter()
+        .filter(|o| o.decided_by == Some("SHOULD"))
+        .count();
     println!(
-        "\nMUST-decided cases: {must_decided} agree or disagree by a MUST; {} failing, {n_deviations} documented deviations",
+        "\nMUST-decided disagreements: {} ({} failing, {n_deviations} documented deviations); SHOULD-decided disagreements: {n_should}",
+        failing_must.len() + n_deviations,
         failing_must.len()
     );
     for line in now_agreeing {
