@@ -217,10 +217,7 @@ fn collect_custom(
     report: &mut dyn FnMut(&mut Ctx, &str, &At<'_>, Place),
 ) {
     for (name, value) in map {
-        let known = props
-            .iter()
-            .flat_map(|props| props.iter())
-            .find(|prop| prop.name == name);
+        let known = schema::find_prop(props, name);
         let name_path = path.key(name);
         match known.map(|prop| prop.kind) {
             None => report(ctx, name, &name_path, place),

@@ -30,10 +30,7 @@ pub(crate) fn check_properties(
     }
     for (name, value) in map {
         let prop_path = path.key(name);
-        let known = props
-            .iter()
-            .flat_map(|props| props.iter())
-            .find(|prop| prop.name == name);
+        let known = schema::find_prop(props, name);
         if value.is_null() {
             ctx.must(
                 "property-type",

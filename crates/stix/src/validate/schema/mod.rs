@@ -143,3 +143,14 @@ pub(crate) fn type_def(object_type: &str) -> Option<&'static TypeDef> {
         .chain(sco::TYPES)
         .find(|def| def.name == object_type)
 }
+
+/// Finds the property named `name` among `props`. Validation looks up every property of every
+/// object, so this compares the length and first byte before the whole name.
+pub(crate) fn find_prop<'p>(props: &[&'p [Prop]], name: &str) -> Option<&'p Prop> {
+    let first = name.as_bytes().first().copied();
+    props.iter().flat_map(|props| props.iter()).find(|prop| {
+        prop.name.len() == name.len()
+            && prop.name.as_bytes().first().copied() == first
+            && prop.name == name
+    })
+}
