@@ -24,6 +24,9 @@ pub struct DatedObject {
     pub object: NewObject,
     /// When the other server added it.
     pub date_added: StixTimestamp,
+    /// Its spec version when the object does not say (STIX 2.0 objects carry none); `None`
+    /// falls back to [`AddOptions::spec_version`], then `2.1`.
+    pub spec_version: Option<String>,
 }
 
 /// Adding objects with a given `date_added`.
@@ -53,6 +56,8 @@ pub(crate) struct Ordered {
     pub order: Vec<usize>,
     /// The objects, in write order.
     pub objects: Vec<NewObject>,
+    /// Their spec versions when given, in write order.
+    pub spec_versions: Vec<Option<String>>,
     /// Their given dates (microseconds), in write order.
     pub given: Vec<i64>,
 }
@@ -65,6 +70,10 @@ impl Ordered {
             objects: order
                 .iter()
                 .map(|&idx| objects[idx].object.clone())
+                .collect(),
+            spec_versions: order
+                .iter()
+                .map(|&idx| objects[idx].spec_version.clone())
                 .collect(),
             given: order
                 .iter()
@@ -171,7 +180,17 @@ macro_rules! impl_import_store {
                 let rows: Vec<Row> = ordered
                     .objects
                     .iter()
-                    .map(|new| Row::new(new, options))
+                    .zip(&ordered.spec_versions)
+                    .map(|(new, spec_version)| match spec_version {
+                        Some(spec_version) => Row::new(
+                            new,
+                            &$crate::AddOptions {
+                                spec_version: Some(spec_version.clone()),
+                                ..options.clone()
+                            },
+                        ),
+                        None => Row::new(new, options),
+                    })
                     .collect();
                 let mut tx = self.pool.begin_with($begin).await?;
                 let (collection_key, last_date_added): (i64, i64) = sqlx::query_as($lock)
@@ -253,6 +272,7 @@ mod tests {
         let ordered = Ordered {
             order: vec![0, 1, 2, 3],
             objects: Vec::new(),
+            spec_versions: Vec::new(),
             given: vec![100, 100, 100, 500],
         };
         let plan = Plan {

@@ -3,6 +3,7 @@
 pub mod collection;
 pub mod export;
 pub mod get;
+pub mod import;
 pub mod ingest;
 pub mod participant;
 pub mod serve;

@@ -2,6 +2,7 @@
 //! directory.
 
 mod attack;
+mod import_medallion;
 mod ingest;
 mod kill;
 mod support;

@@ -120,6 +120,7 @@ fn dated(object: stix::StixObject, date_added: &str) -> DatedObject {
     DatedObject {
         object: NewObject::from(object),
         date_added: ts(date_added),
+        spec_version: None,
     }
 }
 
