@@ -178,9 +178,20 @@ impl<'a> Scanner<'a> {
     /// Handles one white-space-delimited token.
     fn token(&mut self, start: usize, end: usize, flags: u8) {
         let len = end - start;
+        let bytes = self.bytes;
+        // A word ending a sentence (`word.`, `word:`) is a plain word.
+        let flags = if len > 1
+            && flags & (DIGIT | AT | SLASH) == 0
+            && matches!(bytes[end - 1], b'.' | b':')
+            && !bytes[start..end - 1].iter().any(|b| matches!(b, b'.' | b':'))
+        {
+            flags & !(DOT | COLON)
+        } else {
+            flags
+        };
         // Plain short words (most of prose): only keywords can start something here.
         if flags & (DIGIT | DOT | COLON | AT | SLASH) == 0 && len < 25 {
-            if flags & ALPHA != 0 {
+            if flags & ALPHA != 0 && words::may_be_keyword(&bytes[start..end]) {
                 words::keyword_token(self, start, end);
             }
             return;

@@ -39,11 +39,10 @@ fn ends_url(b: u8) -> bool {
 /// Finds explicit URLs (`scheme://...`) in a token.
 pub(super) fn urls(sc: &mut Scanner<'_>, start: usize, end: usize) {
     let bytes = sc.bytes;
-    let finder = memchr::memmem::find_iter(&bytes[start..end], b"://");
     let mut covered = start;
-    for rel in finder {
+    for rel in memchr::memchr_iter(b':', &bytes[start..end]) {
         let sep = start + rel;
-        if sep < covered {
+        if sep < covered || bytes.get(sep + 1..sep + 3) != Some(b"//") {
             continue;
         }
         let mut scheme_start = sep;
@@ -621,6 +620,16 @@ fn is_local_byte(b: u8) -> bool {
 /// Finds IPv6 addresses and networks in a token.
 pub(super) fn ipv6(sc: &mut Scanner<'_>, start: usize, end: usize) {
     let bytes = sc.bytes;
+    // An address needs a colon with a hex digit or another colon next to it.
+    let plausible = memchr::memchr_iter(b':', &bytes[start..end]).any(|rel| {
+        let at = start + rel;
+        let before = at > start && (bytes[at - 1].is_ascii_hexdigit() || bytes[at - 1] == b':');
+        let after = at + 1 < end && (bytes[at + 1].is_ascii_hexdigit() || bytes[at + 1] == b':');
+        before && after
+    });
+    if !plausible {
+        return;
+    }
     let mut i = start;
     while i < end {
         while i < end && !(bytes[i].is_ascii_hexdigit() || bytes[i] == b':') {

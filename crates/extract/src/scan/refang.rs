@@ -40,6 +40,7 @@ impl<'t> Normalized<'t> {
         let bytes = text.as_bytes();
         let mut raw = Vec::new();
         find_symbol_forms(bytes, &mut raw);
+        find_word_dots(bytes, &mut raw);
         find_word_at(bytes, &mut raw);
         if raw.is_empty() {
             return Self {
@@ -225,18 +226,61 @@ fn bracket_token(bytes: &[u8], start: usize) -> Option<(usize, Inner)> {
     Some((i, inner))
 }
 
+/// The bytes at which a defanged form can start; every other byte is skipped in a tight loop.
+const fn trigger_table() -> [bool; 256] {
+    let mut table = [false; 256];
+    let triggers = b"[({.\\@/:_";
+    let mut idx = 0;
+    while idx < triggers.len() {
+        table[triggers[idx] as usize] = true;
+        idx += 1;
+    }
+    table
+}
+
+static TRIGGER: [bool; 256] = trigger_table();
+
 fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
     let n = bytes.len();
     let mut i = 0;
     while i < n {
+        while i < n && !TRIGGER[usize::from(bytes[i])] {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
         let b = bytes[i];
         match b {
-            b'[' | b'(' | b'{' | b' ' | b'\t' => {
-                if i > 0 && is_label(bytes[i - 1]) {
-                    if let Some(end) = bracketed_at(bytes, i, out) {
+            b'[' | b'(' | b'{' => {
+                // `hxxp[:]//`, `http[://]`: a bracketed separator after a scheme.
+                if bytes.get(i + 1) == Some(&b':')
+                    && let Some(end) = scheme_before(bytes, i, out)
+                {
+                    i = end;
+                    continue;
+                }
+                // The token starts after the label on the left, spaces included
+                // (`example [.] com`).
+                let mut start = i;
+                while start > 0 && is_space(bytes[start - 1]) && i - start < 8 {
+                    start -= 1;
+                }
+                if start > 0
+                    && is_label(bytes[start - 1])
+                    && !out.last().is_some_and(|edit| edit.orig.end > start)
+                {
+                    if let Some(end) = bracketed_at(bytes, start, out) {
                         i = end;
                         continue;
                     }
+                }
+            }
+            b':' | b'_' => {
+                // A scheme separator (`://`, `__`, `:__`, `:\\`): look back for the scheme.
+                if let Some(end) = scheme_before(bytes, i, out) {
+                    i = end;
+                    continue;
                 }
             }
             b'.' if i >= 2 && bytes[i - 1] == b' ' && is_label(bytes[i - 2]) => {
@@ -295,20 +339,6 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
                     continue;
                 }
             }
-            b'h' | b'H' | b'f' | b'F' => {
-                if (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
-                    && let Some(end) = scheme_form(bytes, i, out)
-                {
-                    i = end;
-                    continue;
-                }
-            }
-            b'd' | b'D' => {
-                if let Some(end) = word_dot(bytes, i, out) {
-                    i = end;
-                    continue;
-                }
-            }
             _ => {}
         }
         i += 1;
@@ -346,6 +376,37 @@ fn spaced_host_dot(bytes: &[u8], dot: usize, out: &mut Vec<RawEdit>) -> Option<u
         form: DefangForm::Spaces,
     });
     Some(dot + 1)
+}
+
+/// Finds the scheme word ending just before the separator byte at `sep` (`hxxp` before `://`,
+/// `h__ps` before `__`) and tries it.
+fn scheme_before(bytes: &[u8], sep: usize, out: &mut Vec<RawEdit>) -> Option<usize> {
+    let mut start = sep;
+    while start > 0
+        && sep - start < 8
+        && (bytes[start - 1].is_ascii_alphanumeric() || matches!(bytes[start - 1], b'*' | b'_'))
+    {
+        start -= 1;
+    }
+    if start == sep || !matches!(bytes[start], b'h' | b'H' | b'f' | b'F') {
+        return None;
+    }
+    if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
+        return None;
+    }
+    if out.last().is_some_and(|edit| edit.orig.end > start) {
+        return None;
+    }
+    scheme_form(bytes, start, out)
+}
+
+/// Finds ` dot `, ` DOT ` and ` Dot ` with SIMD substring search.
+fn find_word_dots(bytes: &[u8], out: &mut Vec<RawEdit>) {
+    for pattern in [&b" dot "[..], b" DOT ", b" Dot "] {
+        for pos in memchr::memmem::find_iter(bytes, pattern) {
+            word_dot(bytes, pos + 1, out);
+        }
+    }
 }
 
 /// Tries a bracketed token at `i` (just after a label). Pushes the edit and returns its end.
@@ -604,11 +665,12 @@ fn find_word_at(bytes: &[u8], out: &mut Vec<RawEdit>) {
         .collect();
     dot_starts.sort_unstable();
     let mut extra = Vec::new();
-    for (idx, window) in bytes.windows(4).enumerate() {
-        if !(is_space(window[0]) && window[1..3].eq_ignore_ascii_case(b"at") && is_space(window[3]))
-        {
-            continue;
-        }
+    let mut positions: Vec<usize> = [&b" at "[..], b" AT ", b" At "]
+        .iter()
+        .flat_map(|pattern| memchr::memmem::find_iter(bytes, pattern))
+        .collect();
+    positions.sort_unstable();
+    for idx in positions {
         if idx == 0 || !is_label(bytes[idx - 1]) {
             continue;
         }

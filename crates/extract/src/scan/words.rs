@@ -11,6 +11,22 @@ pub(super) fn keyword_token(sc: &mut Scanner<'_>, start: usize, end: usize) {
     words(sc, start, end, 0);
 }
 
+/// Quick refusal of ordinary words: only `cve`, `as`, `asn`, `rule` and `tlp...` (possibly
+/// after an opening bracket or quote) start something in a token without digits or dots.
+#[inline]
+pub(super) fn may_be_keyword(token: &[u8]) -> bool {
+    let token = match token[0] {
+        b'(' | b'[' | b'<' | b'"' | b'\'' => &token[1..],
+        _ => token,
+    };
+    let Some(&first) = token.first() else {
+        return false;
+    };
+    let first = first | 0x20;
+    (matches!(token.len(), 2..=5) && matches!(first, b'c' | b'a' | b'r' | b't'))
+        || (token.len() >= 3 && token[..3].eq_ignore_ascii_case(b"tlp"))
+}
+
 /// Walks the alphanumeric runs of a token.
 pub(super) fn words(sc: &mut Scanner<'_>, start: usize, end: usize, _flags: u8) {
     let bytes = sc.bytes;
@@ -35,6 +51,18 @@ fn word(sc: &mut Scanner<'_>, start: usize, end: usize) {
     let len = word.len();
     if len >= 25 {
         long_word(sc, start, end);
+    }
+    let next = bytes.get(end).copied().unwrap_or(b' ');
+    if len == 2 || len == 4 {
+        if matches!(next, b':' | b'-' | b'.') {
+            mac_address(sc, start, end);
+        }
+    }
+    if next == b':' && word.iter().all(u8::is_ascii_digit) {
+        ssdeep(sc, start, end);
+    }
+    if !FIRST_LETTERS[usize::from(word[0])] {
+        return;
     }
     match word[0] | 0x20 {
         b'c' if word.eq_ignore_ascii_case(b"cve") => cve(sc, start, end),
@@ -74,13 +102,22 @@ fn word(sc: &mut Scanner<'_>, start: usize, end: usize) {
         }
         _ => {}
     }
-    if len == 2 || len == 4 {
-        mac_address(sc, start, end);
-    }
-    if word.iter().all(u8::is_ascii_digit) && bytes.get(end) == Some(&b':') {
-        ssdeep(sc, start, end);
-    }
 }
+
+/// First letters of the keyword-led forms (`cve`, `T1059`, `TLP`, `M1036`, `Mozilla`, `G0016`,
+/// `S0154`, `AS1234`, `AML.`, `arn:`, `rule`, `UA-`, `pub-`, `bitcoincash:`).
+const fn first_letters() -> [bool; 256] {
+    let mut table = [false; 256];
+    let letters = b"ctmgsarupbCTMGSARUPB";
+    let mut idx = 0;
+    while idx < letters.len() {
+        table[letters[idx] as usize] = true;
+        idx += 1;
+    }
+    table
+}
+
+static FIRST_LETTERS: [bool; 256] = first_letters();
 
 /// Words of 25 characters or more: hashes and cryptocurrency addresses.
 fn long_word(sc: &mut Scanner<'_>, start: usize, end: usize) {
