@@ -40,6 +40,8 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Exports stored objects (a STIX 2.1 bundle, ...).
     Export(cmd::export::Args),
+    /// Checks STIX patterns, matches them against observed data, and replays test cases.
+    Pattern(cmd::pattern::Args),
     /// Migrates the data of another TAXII server (medallion) into this node.
     Import(cmd::import::Args),
     /// Runs the node: TAXII 2.1 and the admin API, until SIGINT or SIGTERM.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Get(args) => cmd::get::run(&cli.global, args),
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
+        Command::Pattern(args) => cmd::pattern::run(&cli.global, args),
         Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Serve(args) => cmd::serve::run(&cli.global, args),
         Command::Participant(args) => cmd::participant::run(&cli.global, args),

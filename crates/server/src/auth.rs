@@ -113,14 +113,25 @@ async fn basic(state: &AppState, encoded: &str) -> Result<User, ApiError> {
         // takes as long as for a wrong password.
         _ => (None, credentials::decoy_hash().to_owned()),
     };
-    let password = password.to_owned();
+    // A password verified moments ago is not verified again: argon2 per request would cap a
+    // node at a few dozen Basic requests per second per core.
+    if let Some(user) = &user
+        && state.verified.contains(&user.name, password, &hash)
+    {
+        return Ok(user.clone());
+    }
+    let candidate = password.to_owned();
+    let stored = hash.clone();
     // argon2 takes tens of milliseconds of CPU: keep it off the async workers.
     let matches =
-        tokio::task::spawn_blocking(move || credentials::verify_password(&hash, &password))
+        tokio::task::spawn_blocking(move || credentials::verify_password(&stored, &candidate))
             .await
             .map_err(ApiError::internal)?;
     match user {
-        Some(user) if matches => Ok(user),
+        Some(user) if matches => {
+            state.verified.insert(&user.name, password, &hash);
+            Ok(user)
+        }
         _ => Err(ApiError::Unauthenticated),
     }
 }

@@ -8,6 +8,10 @@
 //! cheap; passwords, which people choose, get argon2id's deliberately slow hash instead.
 //! Comparisons of secrets are constant-time.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -136,6 +140,100 @@ pub fn secrets_equal(a: &str, b: &str) -> bool {
     a.as_bytes().ct_eq(b.as_bytes()).into()
 }
 
+/// Recently verified HTTP Basic credentials, so that a client sending the same user and
+/// password on every request pays for argon2 once a minute rather than on every request.
+///
+/// Entries are keyed by a salted SHA-256 of (user, password) with a random per-process salt,
+/// kept in memory only, and bound to the stored password hash they were verified against: a
+/// changed password (a new hash) misses. The map is emptied when it reaches its size bound.
+pub struct VerifiedCredentials {
+    salt: Option<[u8; 32]>,
+    entries: Mutex<HashMap<[u8; 32], Verified>>,
+    ttl: Duration,
+}
+
+struct Verified {
+    stored_hash: [u8; 32],
+    at: Instant,
+}
+
+/// How many verified credentials are remembered at most.
+const MAX_VERIFIED: usize = 10_000;
+
+impl std::fmt::Debug for VerifiedCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifiedCredentials")
+            .field("ttl", &self.ttl)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for VerifiedCredentials {
+    fn default() -> Self {
+        Self::new(Duration::from_secs(60))
+    }
+}
+
+impl VerifiedCredentials {
+    /// Returns an empty cache whose entries last `ttl`; without randomness for the salt the
+    /// cache stays off (every request is verified).
+    pub fn new(ttl: Duration) -> Self {
+        let mut salt = [0u8; 32];
+        let salt = getrandom::fill(&mut salt).ok().map(|()| salt);
+        Self {
+            salt,
+            entries: Mutex::new(HashMap::new()),
+            ttl,
+        }
+    }
+
+    fn key(&self, user: &str, password: &str) -> Option<[u8; 32]> {
+        let salt = self.salt?;
+        let mut hasher = Sha256::new();
+        hasher.update(salt);
+        hasher.update((user.len() as u64).to_le_bytes());
+        hasher.update(user.as_bytes());
+        hasher.update(password.as_bytes());
+        Some(hasher.finalize().into())
+    }
+
+    /// Returns whether `user` proved `password` against `stored_hash` within the last `ttl`.
+    pub fn contains(&self, user: &str, password: &str, stored_hash: &str) -> bool {
+        let Some(key) = self.key(user, password) else {
+            return false;
+        };
+        let digest: [u8; 32] = Sha256::digest(stored_hash.as_bytes()).into();
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.get(&key).is_some_and(|verified| {
+            bool::from(verified.stored_hash.ct_eq(&digest)) && verified.at.elapsed() < self.ttl
+        })
+    }
+
+    /// Remembers that `user` proved `password` against `stored_hash`.
+    pub fn insert(&self, user: &str, password: &str, stored_hash: &str) {
+        let Some(key) = self.key(user, password) else {
+            return;
+        };
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= MAX_VERIFIED {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            Verified {
+                stored_hash: Sha256::digest(stored_hash.as_bytes()).into(),
+                at: Instant::now(),
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +250,22 @@ mod tests {
             hash_password("short"),
             Err(CredentialError::Weak(_))
         ));
+    }
+
+    #[test]
+    fn verified_credentials_match_only_the_same_user_password_and_hash() {
+        let cache = VerifiedCredentials::default();
+        cache.insert("alice", "secret one", "$argon2id$hash-1");
+        assert!(cache.contains("alice", "secret one", "$argon2id$hash-1"));
+        assert!(!cache.contains("alice", "secret two", "$argon2id$hash-1"));
+        assert!(!cache.contains("bob", "secret one", "$argon2id$hash-1"));
+        assert!(
+            !cache.contains("alice", "secret one", "$argon2id$hash-2"),
+            "a changed password misses"
+        );
+        let expired = VerifiedCredentials::new(Duration::ZERO);
+        expired.insert("alice", "secret one", "$argon2id$hash-1");
+        assert!(!expired.contains("alice", "secret one", "$argon2id$hash-1"));
     }
 
     #[test]

@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
 use crate::config::Config;
+use crate::credentials::VerifiedCredentials;
 use crate::limits::RateLimits;
 
 /// A source of the current time; tests use a fixed one so that token expiry and
@@ -48,6 +49,8 @@ pub struct AppState {
     /// The TAXII service (its settings come from `config`; its background envelopes are
     /// waited for at shutdown).
     pub taxii: taxii::TaxiiState,
+    /// HTTP Basic credentials verified recently.
+    pub(crate) verified: Arc<VerifiedCredentials>,
 }
 
 impl AppState {
@@ -62,6 +65,7 @@ impl AppState {
             clock,
             jobs: TaskTracker::new(),
             shutdown: CancellationToken::new(),
+            verified: Arc::new(VerifiedCredentials::default()),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod get;
 pub mod import;
 pub mod ingest;
 pub mod participant;
+pub mod pattern;
 pub mod serve;
 pub mod stats;
 pub mod token;

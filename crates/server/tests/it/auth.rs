@@ -182,3 +182,41 @@ fn node_database(node: &Node) -> std::path::PathBuf {
     // The embedded store's file name (`store::sqlite::DATABASE_FILE`).
     node.data_dir().join("phalanx.sqlite3")
 }
+
+#[tokio::test]
+async fn a_changed_password_stops_working_at_once_despite_the_verification_cache() {
+    let (node, admin) = Node::with_admin().await;
+    node.user("alice", "CERT-EU", "analyst", Some("first long passphrase"))
+        .await;
+    let old = Auth::Basic("alice".into(), "first long passphrase".into());
+    for _ in 0..2 {
+        assert_eq!(
+            node.get("/api/v1/whoami", &old).await.status,
+            StatusCode::OK
+        );
+    }
+    let changed = node
+        .call(
+            Method::PATCH,
+            "/api/v1/users/alice",
+            &admin,
+            Some(json!({"password": "second long passphrase"})),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK, "{changed:?}");
+    assert_unauthenticated(&node.get("/api/v1/whoami", &old).await, false);
+    let new = Auth::Basic("alice".into(), "second long passphrase".into());
+    assert_eq!(
+        node.get("/api/v1/whoami", &new).await.status,
+        StatusCode::OK
+    );
+    let short = node
+        .call(
+            Method::PATCH,
+            "/api/v1/users/alice",
+            &admin,
+            Some(json!({"password": "short"})),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+}
