@@ -82,7 +82,17 @@ fn base64_url(bytes: &[u8], anchor: usize) -> Option<(Range<usize>, String)> {
             while k < n && bytes[k].is_ascii_whitespace() && k - end < 64 {
                 k += 1;
             }
-            if k < n && is_b64(bytes[k]) && !clean.ends_with(b"=") {
+            // The next chunk must look like Base64 too: four characters or more with a digit or
+            // a capital (prose words do not), and not a hex blob (a separate encoding).
+            let mut chunk_end = k;
+            while chunk_end < n && is_b64(bytes[chunk_end]) {
+                chunk_end += 1;
+            }
+            let chunk = &bytes[k..chunk_end];
+            let looks_b64 = chunk.len() >= 4
+                && chunk.iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && !(chunk.len() >= 16 && chunk.iter().all(u8::is_ascii_hexdigit));
+            if looks_b64 && !clean.ends_with(b"=") {
                 end = k;
             } else {
                 break;

@@ -115,7 +115,11 @@ fn components(bytes: &[u8], first_sep: usize, sep: u8, allow_angle: bool) -> (us
                 ended_by_sep = true;
                 break;
             }
-            if matches!(b, b'\r' | b'\n' | b'\t' | b'"' | b'|' | b'*' | b'?') || b < 0x20 {
+            if matches!(b, b'\r' | b'\n' | b'\t' | b'"' | b'|' | b'*' | b'?' | b',' | b';') || b < 0x20 {
+                break;
+            }
+            // A colon is never part of a Windows name (`... then C:\x` is two paths).
+            if b == b':' && sep == b'\\' {
                 break;
             }
             if b >= 0x80 && (b == 0xE2 || super::unicode_space_len(bytes, k) > 0) {
