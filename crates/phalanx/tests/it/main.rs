@@ -5,4 +5,5 @@ mod attack;
 mod import_medallion;
 mod ingest;
 mod kill;
+mod serve;
 mod support;
