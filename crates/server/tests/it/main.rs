@@ -8,3 +8,4 @@ mod logs;
 mod openapi;
 mod policy_property;
 mod support;
+mod tls;
