@@ -10,7 +10,7 @@ use policy::AccessScope;
 
 use crate::collection::{ApiRoot, Collection, NewCollection};
 use crate::lookup::LookupValue;
-use crate::query::{ManifestEntry, ObjectQuery, Page, StoredObject};
+use crate::query::{JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject};
 use crate::stats::Stats;
 use crate::write::{AddOptions, AddReport, NewObject};
 use crate::{PostgresStore, Result, SqliteStore, Store};
@@ -98,6 +98,10 @@ impl Store for AnyStore {
         query: &ObjectQuery,
     ) -> Result<Page<StoredObject>> {
         dispatch!(self, store => store.objects(scope, query))
+    }
+
+    async fn objects_json(&self, scope: &AccessScope, query: &ObjectQuery) -> Result<JsonPage> {
+        dispatch!(self, store => store.objects_json(scope, query))
     }
 
     async fn manifest(

@@ -7,7 +7,7 @@ use policy::AccessScope;
 use crate::Result;
 use crate::collection::{ApiRoot, Collection, NewCollection};
 use crate::lookup::LookupValue;
-use crate::query::{ManifestEntry, ObjectQuery, Page, StoredObject};
+use crate::query::{JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject};
 use crate::stats::Stats;
 use crate::write::{AddOptions, AddReport, NewObject};
 
@@ -88,6 +88,19 @@ pub trait Store: Send + Sync {
         scope: &AccessScope,
         query: &ObjectQuery,
     ) -> impl Future<Output = Result<Page<StoredObject>>> + Send;
+
+    /// Returns one page of object versions of one collection as JSON text joined by commas,
+    /// built by the database in one row (the fast path of exports and TAXII envelopes).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`](crate::Error::Invalid) when `query` names no collection or no
+    /// limit.
+    fn objects_json(
+        &self,
+        scope: &AccessScope,
+        query: &ObjectQuery,
+    ) -> impl Future<Output = Result<JsonPage>> + Send;
 
     /// Returns one page of manifest entries, without loading JSON; with
     /// [`ObjectQuery::versions_of`] these are the versions of one object.

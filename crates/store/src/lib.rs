@@ -37,7 +37,7 @@ pub use error::{Error, Result};
 pub use import::{DatedObject, ImportStore};
 pub use lookup::{LookupValue, hash_kind, normalize, observable_values};
 pub use postgres::PostgresStore;
-pub use query::{Cursor, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
+pub use query::{Cursor, JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
 pub use sharing::{OnwardRefusal, WideningRefusal, onward_sharing_refusals, widening_refusals};
 pub use sqlite::SqliteStore;
 pub use stats::{Stats, StatsLine};

@@ -118,6 +118,21 @@ pub struct Page<T> {
     pub next: Option<Cursor>,
 }
 
+/// One page of object versions as JSON text, for callers that splice stored JSON into a
+/// bundle or a TAXII envelope without decoding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonPage {
+    /// The stored JSON of each version, joined by commas, in date_added order: the inside of
+    /// a JSON array (empty when the page is).
+    pub json: String,
+    /// How many versions the page holds.
+    pub n_objects: u64,
+    /// The date_added of the first and the last version of the page.
+    pub date_added: Option<(StixTimestamp, StixTimestamp)>,
+    /// Where the next page starts, when there are more results.
+    pub next: Option<Cursor>,
+}
+
 /// A stored object version, with the JSON as stored (compact, JSON-equal to the input).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredObject {

@@ -6,7 +6,7 @@ use stix::{StixId, StixTimestamp};
 
 use crate::Result;
 use crate::error::corrupt;
-use crate::query::{Cursor, ManifestEntry, Page, StoredObject};
+use crate::query::{Cursor, JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject};
 
 /// A decoded row and where it sits in date_added order.
 pub(crate) struct Positioned<T> {
@@ -96,4 +96,72 @@ pub(crate) fn now_micros() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("the clock is after 1970");
     i64::try_from(elapsed.as_micros()).expect("microseconds since 1970 fit in i64")
+}
+
+/// Checks that a query can be answered by [`Store::objects_json`](crate::Store::objects_json).
+pub(crate) fn check_json_query(query: &ObjectQuery) -> Result<u32> {
+    if query.collection.is_none() {
+        return Err(crate::Error::Invalid {
+            what: "JSON page query",
+            reason: "it must name a collection".to_owned(),
+        });
+    }
+    query.limit.ok_or_else(|| crate::Error::Invalid {
+        what: "JSON page query",
+        reason: "it must have a limit".to_owned(),
+    })
+}
+
+/// Decodes the row of [`sql::objects_json`](crate::sql::objects_json) into a page whose
+/// `next` is set when the page is full; [`confirm_next`] then checks that more follow.
+pub(crate) fn decode_json_page<R>(row: &R, limit: u32) -> Result<JsonPage>
+where
+    R: Row,
+    usize: ColumnIndex<R>,
+    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<i64>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Option<String>: Decode<'r, R::Database> + Type<R::Database>,
+{
+    let json: Option<String> = row.try_get(0)?;
+    let n_objects: i64 = row.try_get(1)?;
+    let first: Option<i64> = row.try_get(2)?;
+    let last: Option<i64> = row.try_get(3)?;
+    let collection_key: Option<i64> = row.try_get(4)?;
+    let date_added = match (first, last) {
+        (Some(first), Some(last)) => Some((timestamp(first)?, timestamp(last)?)),
+        _ => None,
+    };
+    let next = match (last, collection_key) {
+        (Some(date_added), Some(collection_key)) if n_objects >= i64::from(limit) => Some(Cursor {
+            date_added,
+            collection_key,
+        }),
+        _ => None,
+    };
+    Ok(JsonPage {
+        json: json.unwrap_or_default(),
+        n_objects: n_objects.unsigned_abs(),
+        date_added,
+        next,
+    })
+}
+
+/// Keeps a full page's `next` only when at least one more version follows it.
+pub(crate) async fn confirm_next<S: crate::Store>(
+    store: &S,
+    scope: &policy::AccessScope,
+    query: &ObjectQuery,
+    mut page: JsonPage,
+) -> Result<JsonPage> {
+    if let Some(cursor) = page.next {
+        let probe = ObjectQuery {
+            limit: Some(1),
+            after: Some(cursor),
+            ..query.clone()
+        };
+        if store.manifest(scope, &probe).await?.items.is_empty() {
+            page.next = None;
+        }
+    }
+    Ok(page)
 }

@@ -124,13 +124,17 @@ pub(crate) const ENTRY_COLUMNS: &str = "o.collection_key, c.id, o.date_added, o.
 /// Whether paging and limits apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Paging {
+    /// Cursor, order and `LIMIT limit + 1` (one more than asked, to tell whether a page
+    /// follows).
     Paged,
+    /// Cursor, order and `LIMIT limit`.
+    PagedExact,
     Unpaged,
 }
 
 /// Writes `FROM ... WHERE ...` selecting the versions matched by `query` in `scope`, with
-/// `o` the version table and `c` its collection; with [`Paging::Paged`], adds the cursor,
-/// the order and `LIMIT limit + 1` (one more than asked, to tell whether a page follows).
+/// `o` the version table and `c` its collection, then the cursor, order and limit that
+/// `paging` asks for.
 pub(crate) fn select_versions(
     sql: &mut Sql,
     scope: &AccessScope,
@@ -170,7 +174,7 @@ pub(crate) fn select_versions(
     if let Some(predicate) = version_predicate(sql, &query.versions, &scope_sql, &spec) {
         let _ = write!(text, " AND ({predicate})");
     }
-    if paging == Paging::Paged {
+    if paging != Paging::Unpaged {
         if let Some(cursor) = query.after {
             let date_added = sql.bind(SqlValue::Int(cursor.date_added));
             if query.collection.is_some() {
@@ -185,7 +189,8 @@ pub(crate) fn select_versions(
         }
         text.push_str(" ORDER BY o.date_added, o.collection_key");
         if let Some(limit) = query.limit {
-            let placeholder = sql.bind(SqlValue::Int(i64::from(limit) + 1));
+            let extra = i64::from(paging == Paging::Paged);
+            let placeholder = sql.bind(SqlValue::Int(i64::from(limit) + extra));
             let _ = write!(text, " LIMIT {placeholder}");
         }
     }
@@ -268,6 +273,24 @@ pub(crate) fn objects(dialect: Dialect, scope: &AccessScope, query: &ObjectQuery
     let mut sql = Sql::new(dialect);
     sql.push("SELECT ").push(ENTRY_COLUMNS).push(", o.json");
     select_versions(&mut sql, scope, query, Paging::Paged);
+    sql
+}
+
+/// Returns the statement of [`Store::objects_json`](crate::Store::objects_json): one row with
+/// the page's JSON joined by commas (in date_added order), the number of versions, and the
+/// first and last date_added and the collection key of the page.
+pub(crate) fn objects_json(dialect: Dialect, scope: &AccessScope, query: &ObjectQuery) -> Sql {
+    let mut sql = Sql::new(dialect);
+    let joined = match dialect {
+        Dialect::Sqlite => "group_concat(p.json, ',' ORDER BY p.date_added)",
+        Dialect::Postgres => "string_agg(p.json, ',' ORDER BY p.date_added)",
+    };
+    sql.push("SELECT ").push(joined).push(
+        ", count(*), min(p.date_added), max(p.date_added), max(p.collection_key) \
+             FROM (SELECT o.json, o.date_added, o.collection_key",
+    );
+    select_versions(&mut sql, scope, query, Paging::PagedExact);
+    sql.push(") p");
     sql
 }
 

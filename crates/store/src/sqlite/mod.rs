@@ -21,7 +21,7 @@ use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use crate::collection::{ApiRoot, Collection, DEFAULT_NAME, NewCollection};
 use crate::lookup::LookupValue;
-use crate::query::{ManifestEntry, ObjectQuery, Page, StoredObject};
+use crate::query::{JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject};
 use crate::rows::{decode_entry, decode_object, now_micros, paginate};
 use crate::sql::{self, Dialect, Sql, SqlValue};
 use crate::stats::{Stats, StatsLine};
@@ -87,27 +87,35 @@ impl SqliteStore {
 }
 
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "objects".into(),
-        MigrationType::Simple,
-        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0001_objects.sql")),
-        false,
-    ),
-    Migration::new(
-        10,
-        "principals".into(),
-        MigrationType::Simple,
-        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0010_principals.sql")),
-        false,
-    ),
-    Migration::new(
-        20,
-        "taxii_status".into(),
-        MigrationType::Simple,
-        sqlx::SqlSafeStr::into_sql_str(include_str!("../../migrations/sqlite/0020_taxii_status.sql")),
-        false,
-    )])
+    Migrator::with_migrations(vec![
+        Migration::new(
+            1,
+            "objects".into(),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(include_str!(
+                "../../migrations/sqlite/0001_objects.sql"
+            )),
+            false,
+        ),
+        Migration::new(
+            10,
+            "principals".into(),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(include_str!(
+                "../../migrations/sqlite/0010_principals.sql"
+            )),
+            false,
+        ),
+        Migration::new(
+            20,
+            "taxii_status".into(),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(include_str!(
+                "../../migrations/sqlite/0020_taxii_status.sql"
+            )),
+            false,
+        ),
+    ])
 }
 
 type SqliteQuery<'q> = Query<'q, Sqlite, SqliteArguments>;
@@ -258,6 +266,15 @@ impl Store for SqliteStore {
             .await?;
         let decoded = rows.iter().map(decode_object).collect::<Result<_>>()?;
         Ok(paginate(decoded, query.limit))
+    }
+
+    async fn objects_json(&self, scope: &AccessScope, query: &ObjectQuery) -> Result<JsonPage> {
+        let limit = crate::rows::check_json_query(query)?;
+        let row = prepare(sql::objects_json(Dialect::Sqlite, scope, query))
+            .fetch_one(&self.pool)
+            .await?;
+        let page = crate::rows::decode_json_page(&row, limit)?;
+        crate::rows::confirm_next(self, scope, query, page).await
     }
 
     async fn manifest(

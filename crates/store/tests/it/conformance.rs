@@ -53,6 +53,7 @@ conformance!(
     lookup_finds_observable_and_caller_values,
     stats_count_objects_versions_and_bytes,
     tlp_is_the_most_restrictive_marking_or_the_default,
+    json_pages_join_what_objects_returns,
 );
 
 fn all() -> AccessScope {
@@ -926,4 +927,77 @@ async fn tlp_is_the_most_restrictive_marking_or_the_default<S: Store>(store: &S)
         .unwrap();
     let levels: Vec<Tlp> = page.items.iter().map(|entry| entry.tlp).collect();
     assert_eq!(levels, [Tlp::Clear, Tlp::Green, Tlp::AmberStrict]);
+}
+
+async fn json_pages_join_what_objects_returns<S: Store>(store: &S) {
+    let collection = store.default_collection().await.unwrap();
+    let empty = store
+        .objects_json(
+            &all(),
+            &ObjectQuery {
+                limit: Some(10),
+                ..ObjectQuery::collection(collection.id)
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (empty.json.as_str(), empty.n_objects, empty.next),
+        ("", 0, None)
+    );
+    let mut objects: Vec<_> = (0..25)
+        .map(|n| indicator(n, "2020-01-01T00:00:00.000Z", ""))
+        .collect();
+    objects.push(indicator(0, "2020-01-02T00:00:00.000Z", ""));
+    objects.push(indicator(1, "2020-01-01T00:00:00.000Z", RED));
+    objects[1] = indicator(1, "2019-12-31T00:00:00.000Z", GREEN_V1);
+    add(store, &collection, new_objects(objects)).await;
+    let reader = AccessScope::principal([collection.id], [identity(7)]);
+    for scope in [all(), reader] {
+        for limit in [1, 7, 24, 25, 100] {
+            let mut query = ObjectQuery {
+                limit: Some(limit),
+                ..ObjectQuery::collection(collection.id)
+            };
+            let mut joined = Vec::new();
+            loop {
+                let page = store.objects_json(&scope, &query).await.unwrap();
+                let expected = store.objects(&scope, &query).await.unwrap();
+                let expected_json: Vec<&str> = expected
+                    .items
+                    .iter()
+                    .map(|object| object.json.as_str())
+                    .collect();
+                assert_eq!(page.json, expected_json.join(","), "limit {limit}");
+                assert_eq!(page.n_objects, expected.items.len() as u64);
+                assert_eq!(page.next, expected.next, "limit {limit}");
+                assert_eq!(
+                    page.date_added,
+                    expected
+                        .items
+                        .first()
+                        .zip(expected.items.last())
+                        .map(|(first, last)| (first.entry.date_added, last.entry.date_added))
+                );
+                joined.push(page.json);
+                match page.next {
+                    Some(cursor) => query.after = Some(cursor),
+                    None => break,
+                }
+            }
+            let bundle: Value = serde_json::from_str(&format!("[{}]", joined.join(","))).unwrap();
+            // The last version of each of the 25 objects that the scope can see.
+            assert_eq!(bundle.as_array().unwrap().len(), 25, "limit {limit}");
+        }
+    }
+    let no_collection = store
+        .objects_json(
+            &all(),
+            &ObjectQuery {
+                limit: Some(10),
+                ..ObjectQuery::all_collections()
+            },
+        )
+        .await;
+    assert!(matches!(no_collection, Err(Error::Invalid { .. })));
 }

@@ -49,6 +49,26 @@ impl<W: Write> BundleWriter<W> {
         Ok(())
     }
 
+    /// Adds `n_objects` objects given as their compact JSON joined by commas.
+    ///
+    /// # Errors
+    ///
+    /// Fails when `out` cannot be written.
+    pub fn push_joined(&mut self, joined: &str, n_objects: u64) -> anyhow::Result<()> {
+        if n_objects == 0 {
+            return Ok(());
+        }
+        let separator: &[u8] = if self.n_objects == 0 {
+            br#","objects":["#
+        } else {
+            b","
+        };
+        self.write(separator)?;
+        self.write(joined.as_bytes())?;
+        self.n_objects += n_objects;
+        Ok(())
+    }
+
     /// Closes the bundle and returns the number of objects and bytes written.
     ///
     /// # Errors
@@ -90,6 +110,18 @@ mod tests {
         assert!(empty.get("objects").is_none());
         let two = bundle(&[r#"{"a":1}"#, r#"{"b":[2]}"#]);
         assert_eq!(two["objects"], serde_json::json!([{"a":1},{"b":[2]}]));
+        let mut out = Vec::new();
+        let mut writer = BundleWriter::new(&mut out).unwrap();
+        writer.push(r#"{"a":1}"#).unwrap();
+        writer.push_joined(r#"{"b":2},{"c":3}"#, 2).unwrap();
+        writer.push_joined("", 0).unwrap();
+        writer.push(r#"{"d":4}"#).unwrap();
+        assert_eq!(writer.finish().unwrap().0, 4);
+        let joined: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            joined["objects"],
+            serde_json::json!([{"a":1},{"b":2},{"c":3},{"d":4}])
+        );
         assert!(two["id"].as_str().unwrap().starts_with("bundle--"));
     }
 }
