@@ -57,8 +57,15 @@ impl SightingBuilder {
     }
 
     /// Builds one Sighting per indicator seen, created by and sighted at `identity` (the local
-    /// participant), at `now`. A count beyond what STIX allows is capped at 999,999,999.
-    pub fn build(&self, identity: &StixId, now: StixTimestamp) -> Vec<StixObject> {
+    /// participant), at `now`, marked with `markings` (a TLP marking, typically: a sighting
+    /// tells where something was seen). A count beyond what STIX allows is capped at
+    /// 999,999,999.
+    pub fn build(
+        &self,
+        identity: &StixId,
+        now: StixTimestamp,
+        markings: &[StixId],
+    ) -> Vec<StixObject> {
         self.seen
             .iter()
             .map(|(indicator, seen)| {
@@ -69,6 +76,9 @@ impl SightingBuilder {
                 common.created_by_ref = Some(identity.clone());
                 common.created = Some(now);
                 common.modified = Some(now);
+                if !markings.is_empty() {
+                    common.object_marking_refs = Some(markings.to_vec());
+                }
                 let count = seen.count.min(MAX_SIGHTING_COUNT);
                 StixObject::Sighting(Box::new(Sighting {
                     common,

@@ -42,6 +42,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Checks STIX patterns, matches them against observed data, and replays test cases.
     Pattern(cmd::pattern::Args),
+    /// Matches active indicators against DNS, proxy, flow and IDS logs; makes sightings.
+    Match(cmd::match_::Args),
     /// Migrates the data of another TAXII server (medallion) into this node.
     Import(cmd::import::Args),
     /// Runs the node: TAXII 2.1 and the admin API, until SIGINT or SIGTERM.
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
         Command::Pattern(args) => cmd::pattern::run(&cli.global, args),
+        Command::Match(args) => cmd::match_::run(&cli.global, args),
         Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Serve(args) => cmd::serve::run(&cli.global, args),
         Command::Participant(args) => cmd::participant::run(&cli.global, args),

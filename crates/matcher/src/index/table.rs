@@ -102,8 +102,10 @@ const MAX_KEY_LEN: usize = u16::MAX as usize;
 const NONE: u32 = u32::MAX;
 const LIVE: u8 = 1;
 const EVALUATE: u8 = 2;
-/// The IPv4 prefilter has one bit per /24 block.
+/// The IPv4 prefilter has one bit per /24 block (2 MiB).
 const V4_FILTER_WORDS: usize = (1 << 24) / 64;
+/// Below this many IPv4 keys the prefilter is not worth its 2 MiB: lookups probe directly.
+const V4_FILTER_MIN_KEYS: u32 = 4096;
 /// More labels than this are looked up without the label-count filter.
 const MAX_LABELS: usize = 127;
 
@@ -553,7 +555,7 @@ impl IndicatorIndex {
         }
         let bits = addr.to_bits();
         let block = (bits >> 8) as usize;
-        if self.v4_filter[block / 64] & (1 << (block % 64)) == 0 {
+        if !self.v4_filter.is_empty() && self.v4_filter[block / 64] & (1 << (block % 64)) == 0 {
             return;
         }
         for &len in &self.v4_order {
@@ -711,9 +713,15 @@ impl IndicatorIndex {
                 if self.v4_lengths[usize::from(len)] == 1 {
                     self.v4_order = lengths_in_use(&self.v4_lengths);
                 }
-                let bits =
-                    u32::from_be_bytes(bytes[..4].try_into().expect("IPv4 keys hold 4 octets"));
-                set_v4_filter(&mut self.v4_filter, bits, len);
+                if self.v4_filter.is_empty() {
+                    if self.v4_lengths.iter().sum::<u32>() >= V4_FILTER_MIN_KEYS {
+                        self.rebuild_v4_filter();
+                    }
+                } else {
+                    let bits =
+                        u32::from_be_bytes(bytes[..4].try_into().expect("IPv4 keys hold 4 octets"));
+                    set_v4_filter(&mut self.v4_filter, bits, len);
+                }
             }
             TAG_IPV6 => {
                 let len = bytes[16];
@@ -822,18 +830,27 @@ impl IndicatorIndex {
         }
         let v4_live: u32 = self.v4_lengths.iter().sum();
         if self.v4_removed > 1024 && self.v4_removed > v4_live as usize {
-            self.v4_filter.clear();
-            for &key in &self.ips {
-                let entry = &self.keys[key as usize];
-                if entry.tag == TAG_IPV4 {
-                    let start = entry.text_off as usize;
-                    let text = &self.arena[start..start + 5];
-                    let bits =
-                        u32::from_be_bytes(text[..4].try_into().expect("IPv4 keys hold 4 octets"));
-                    set_v4_filter(&mut self.v4_filter, bits, text[4]);
-                }
+            self.v4_filter = Vec::new();
+            if v4_live >= V4_FILTER_MIN_KEYS {
+                self.rebuild_v4_filter();
             }
             self.v4_removed = 0;
+        }
+    }
+
+    /// Sets the prefilter's bits from every IPv4 key.
+    fn rebuild_v4_filter(&mut self) {
+        self.v4_filter.clear();
+        self.v4_filter.resize(V4_FILTER_WORDS, 0);
+        for &key in &self.ips {
+            let entry = &self.keys[key as usize];
+            if entry.tag == TAG_IPV4 {
+                let start = entry.text_off as usize;
+                let text = &self.arena[start..start + 5];
+                let bits =
+                    u32::from_be_bytes(text[..4].try_into().expect("IPv4 keys hold 4 octets"));
+                set_v4_filter(&mut self.v4_filter, bits, text[4]);
+            }
         }
     }
 }
@@ -864,10 +881,7 @@ fn lengths_in_use(counts: &[u32]) -> Vec<u8> {
         .collect()
 }
 
-fn set_v4_filter(filter: &mut Vec<u64>, network: u32, len: u8) {
-    if filter.is_empty() {
-        filter.resize(V4_FILTER_WORDS, 0);
-    }
+fn set_v4_filter(filter: &mut [u64], network: u32, len: u8) {
     let first = (network >> 8) as usize;
     let count = if len >= 24 { 1 } else { 1usize << (24 - len) };
     for block in first..first + count {

@@ -15,7 +15,8 @@ fn sightings_aggregate_matches_per_indicator_and_are_valid() {
         builder.add(found, now);
     }
     let identity = StixId::parse("identity--0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0").unwrap();
-    let sightings = builder.build(&identity, now);
+    let amber = stix::Tlp::Amber.marking_id();
+    let sightings = builder.build(&identity, now, std::slice::from_ref(&amber));
     let distinct: std::collections::BTreeSet<_> = report
         .outcome
         .matches
@@ -35,6 +36,7 @@ fn sightings_aggregate_matches_per_indicator_and_are_valid() {
             Some(&[identity.clone()][..])
         );
         assert_eq!(sighting.common.created_by_ref.as_ref(), Some(&identity));
+        assert_eq!(object.object_marking_refs(), std::slice::from_ref(&amber));
         let of_this: Vec<_> = report
             .outcome
             .matches

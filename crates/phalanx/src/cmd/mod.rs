@@ -5,6 +5,7 @@ pub mod export;
 pub mod get;
 pub mod import;
 pub mod ingest;
+pub mod match_;
 pub mod participant;
 pub mod pattern;
 pub mod serve;

@@ -5,5 +5,6 @@ mod attack;
 mod import_medallion;
 mod ingest;
 mod kill;
+mod match_;
 mod serve;
 mod support;
