@@ -40,6 +40,8 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Exports stored objects (a STIX 2.1 bundle, ...).
     Export(cmd::export::Args),
+    /// Extracts indicators from text, Markdown, HTML and PDF reports (table, JSON or STIX).
+    Extract(cmd::extract::Args),
     /// Checks STIX patterns, matches them against observed data, and replays test cases.
     Pattern(cmd::pattern::Args),
     /// Matches active indicators against DNS, proxy, flow and IDS logs; makes sightings.
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Get(args) => cmd::get::run(&cli.global, args),
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
+        Command::Extract(args) => cmd::extract::run(&cli.global, args),
         Command::Pattern(args) => cmd::pattern::run(&cli.global, args),
         Command::Match(args) => cmd::match_::run(&cli.global, args),
         Command::Import(args) => cmd::import::run(&cli.global, args),

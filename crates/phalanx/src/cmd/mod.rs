@@ -2,6 +2,7 @@
 
 pub mod collection;
 pub mod export;
+pub mod extract;
 pub mod get;
 pub mod import;
 pub mod ingest;
