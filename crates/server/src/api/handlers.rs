@@ -45,7 +45,7 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
 }
 
 /// Returns the OpenAPI 3 document of this API (served without authentication).
-#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 pub async fn openapi() -> Response {
     let mut response = super::ApiDoc::openapi()

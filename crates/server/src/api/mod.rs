@@ -44,6 +44,8 @@ use crate::state::AppState;
         handlers::get_collection,
         handlers::set_collection_access,
     ),
+    modifiers(&Authentication),
+    security(("basic" = []), ("bearer" = [])),
     components(schemas(
         schemas::ParticipantBody,
         schemas::NewParticipantBody,
@@ -60,6 +62,24 @@ use crate::state::AppState;
     ))
 )]
 pub struct ApiDoc;
+
+/// Declares the two ways to authenticate (HTTP Basic and Bearer tokens) in the document.
+struct Authentication;
+
+impl utoipa::Modify for Authentication {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Basic)),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
 
 /// A router that remembers the method and path of every route it is given.
 pub struct Routes {
