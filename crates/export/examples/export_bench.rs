@@ -3,7 +3,7 @@
 //! [--format NAME]... [--out DIR]`.
 //!
 //! The indicators are made in memory first (not timed); each format then exports all of them
-//! into a byte-counting sink (or into `DIR`, for checks by other tools). The figures are
+//! into a byte-counting sink (or into `DIR` with its summary, for checks by other tools). The figures are
 //! recorded in `bench/results/export.md` by `bench/export/run.sh`.
 
 #[path = "../benches/synthetic.rs"]
@@ -89,6 +89,13 @@ fn main() -> ExitCode {
             (None, false) => export(format, options, Output::Stream(&mut io::sink()), &objects),
         };
         let seconds = started.elapsed().as_secs_f64();
+        if let Some(dir) = &out {
+            fs::write(
+                dir.join(format!("{format}.summary.json")),
+                serde_json::to_string_pretty(&summary).expect("summaries serialise"),
+            )
+            .expect("the summary can be written");
+        }
         let megabytes = summary.n_bytes as f64 / 1e6;
         println!(
             "| {format} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {:.0} | {:.0} |",

@@ -4,7 +4,7 @@
 //! The order of the checks is the order of the reasons a summary gives: an object is counted
 //! under the first reason that leaves it out.
 
-use policy::{AccessScope, CollectionId, Tlp};
+use policy::{AccessScope, Audience, CollectionId, Tlp};
 use stix::{StixId, StixObject, StixTimestamp};
 
 use crate::Error;
@@ -212,7 +212,11 @@ impl<'a> Exporter<'a> {
     /// Applies the filters, in the order of the reasons.
     fn select(&self, object: &StixObject, tlp: Tlp, changed: StixTimestamp) -> Result<(), Reason> {
         let options = &self.options;
-        if options.public && tlp != Tlp::Clear {
+        // A public export is an onward share to everyone: the policy's rule keeps
+        // TLP:CLEAR only, whoever received the object before.
+        if options.public
+            && policy::may_share(tlp, &Audience::Community, &Audience::Public).is_err()
+        {
             return Err(Reason::NotClear);
         }
         if !self.format_carries(object) {
