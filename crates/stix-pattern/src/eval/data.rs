@@ -107,9 +107,9 @@ impl<'a> Observation<'a> {
     }
 
     /// Adds an SCO, under the key other SCOs of the observation reference it by (its `id` in
-    /// STIX 2.1, its local key such as `"0"` in STIX 2.0).
-    pub fn push_object(&mut self, key: impl Into<Cow<'a, str>>, object: impl Into<Cow<'a, Value>>) {
-        self.objects.push((key.into(), object.into()));
+    /// STIX 2.1, its local key such as `"0"` in STIX 2.0); borrowed or owned.
+    pub fn push_object(&mut self, key: impl Into<Cow<'a, str>>, object: Cow<'a, Value>) {
+        self.objects.push((key.into(), object));
         if self.objects.len() > INDEX_THRESHOLD {
             let next = self.objects.len() - 1;
             let index = self.index.get_or_insert_with(HashMap::new);

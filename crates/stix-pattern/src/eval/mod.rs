@@ -57,8 +57,8 @@ pub struct EvalLimits {
 }
 
 impl Default for EvalLimits {
-    /// Ten million steps (well under a second) and 1,000 observations per match: far beyond
-    /// what indicators in use need, and safe on a 2 MiB thread stack.
+    /// Ten million steps (about a second) and 1,000 observations per match: far beyond what
+    /// indicators in use need.
     fn default() -> Self {
         Self {
             max_steps: 10_000_000,

@@ -15,7 +15,8 @@
 //! the latest `first_observed` in `a` is not after the earliest `last_observed` in `b`.
 //!
 //! Work is bounded by [`EvalLimits`]: steps (candidate observations tried) and depth
-//! (observations bound at once, which is also the recursion depth).
+//! (observations bound at once, which is also the recursion depth). The recursion grows its
+//! stack on the heap when needed (`stacker`), so any thread can run it.
 
 use super::EvalLimits;
 use crate::error::Error;
@@ -73,6 +74,11 @@ pub(crate) struct Facts<'f> {
     pub candidates: &'f [Vec<usize>],
 }
 
+/// When less than this much stack is left, the search continues on a new segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// The size of each new stack segment.
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
 type Continuation<'c, 'f> = dyn FnMut(&mut Search<'f>, Summary) -> Result<bool, Error> + 'c;
 
 /// The search state.
@@ -115,6 +121,12 @@ impl<'f> Search<'f> {
     }
 
     fn search(&mut self, node: &Node, k: &mut Continuation<'_, 'f>) -> Result<bool, Error> {
+        // Each observation bound nests a few calls; rather than cap the depth at what the
+        // smallest thread stack holds, grow the stack on the heap when it runs low.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.search_node(node, k))
+    }
+
+    fn search_node(&mut self, node: &Node, k: &mut Continuation<'_, 'f>) -> Result<bool, Error> {
         match node {
             Node::Leaf(leaf) => self.leaf(*leaf, 0, 1, None, k),
             Node::Or(children) => {
@@ -270,8 +282,38 @@ impl<'f> Search<'f> {
         })
     }
 
-    /// An upper bound on how many disjoint bindings `node` still has.
+    /// An upper bound on how many disjoint bindings `node` still has: by structure, and by the
+    /// free instances its leaves can use divided by the fewest instances one binding takes.
     fn capacity(&self, node: &Node) -> u64 {
+        let mut seen = vec![false; self.used.len()];
+        self.mark_candidates(node, &mut seen);
+        let free: u64 = seen
+            .iter()
+            .enumerate()
+            .filter(|(_, seen)| **seen)
+            .map(|(observation, _)| self.facts.capacities[observation] - self.used[observation])
+            .fold(0, u64::saturating_add);
+        self.structural_capacity(node)
+            .min(free / min_instances(node).max(1))
+    }
+
+    fn mark_candidates(&self, node: &Node, seen: &mut [bool]) {
+        match node {
+            Node::Leaf(leaf) => {
+                for &observation in &self.facts.candidates[*leaf] {
+                    seen[observation] = true;
+                }
+            }
+            Node::And(children) | Node::Or(children) | Node::FollowedBy(children) => {
+                for child in children {
+                    self.mark_candidates(child, seen);
+                }
+            }
+            Node::Within(child, _) | Node::Repeats(child, _) => self.mark_candidates(child, seen),
+        }
+    }
+
+    fn structural_capacity(&self, node: &Node) -> u64 {
         match node {
             Node::Leaf(leaf) => self.facts.candidates[*leaf]
                 .iter()
@@ -353,6 +395,20 @@ impl<'f> Search<'f> {
             });
         }
         Ok(())
+    }
+}
+
+/// The fewest observation instances one binding of `node` uses.
+fn min_instances(node: &Node) -> u64 {
+    match node {
+        Node::Leaf(_) => 1,
+        Node::And(children) | Node::FollowedBy(children) => children
+            .iter()
+            .map(min_instances)
+            .fold(0, u64::saturating_add),
+        Node::Or(children) => children.iter().map(min_instances).min().unwrap_or(1),
+        Node::Within(child, _) => min_instances(child),
+        Node::Repeats(child, count) => min_instances(child).saturating_mul(*count),
     }
 }
 

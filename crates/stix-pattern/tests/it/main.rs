@@ -2,4 +2,6 @@
 //! OASIS conformance cases and property tests.
 
 mod conformance;
+mod eval;
 mod parse;
+mod properties;
