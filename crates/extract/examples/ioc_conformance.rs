@@ -65,7 +65,8 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     Ok(Args {
-        cases: cases.ok_or("usage: ioc_conformance CASES.jsonl [--peers FILE] [--failures FILE]")?,
+        cases: cases
+            .ok_or("usage: ioc_conformance CASES.jsonl [--peers FILE] [--failures FILE]")?,
         peers,
         failures,
         known,
@@ -127,7 +128,13 @@ fn main() -> ExitCode {
             }
         };
         let id = case["id"].as_str().unwrap_or("?").to_owned();
-        let tool = case["tool"].as_str().unwrap_or("?").split(' ').next().unwrap_or("?").to_owned();
+        let tool = case["tool"]
+            .as_str()
+            .unwrap_or("?")
+            .split(' ')
+            .next()
+            .unwrap_or("?")
+            .to_owned();
         // Our own cases may name a document (`file`, relative to the working directory) in
         // any format the extractor reads; the others give the text.
         let document = match case["file"].as_str() {
@@ -150,7 +157,9 @@ fn main() -> ExitCode {
         }
         if !verdict.pass && !known.contains_key(&id) {
             for kind in verdict.failed_types() {
-                *unexplained.entry((tool.clone(), kind.to_owned())).or_default() += 1;
+                *unexplained
+                    .entry((tool.clone(), kind.to_owned()))
+                    .or_default() += 1;
             }
         }
         if !verdict.pass {
@@ -170,21 +179,47 @@ fn main() -> ExitCode {
             peers.add(&tool, &compare(&case, output));
         }
     }
-    println!("IOC conformance: {} cases from {}", ours.total.n, args.cases);
+    println!(
+        "IOC conformance: {} cases from {}",
+        ours.total.n, args.cases
+    );
     println!();
-    println!("{:<12} {:>7} {:>7} {:>8}   {:>8}", "tool", "cases", "passed", "ours %", "peer %");
+    println!(
+        "{:<12} {:>7} {:>7} {:>8}   {:>8}",
+        "tool", "cases", "passed", "ours %", "peer %"
+    );
     for (tool, count) in &ours.by_tool {
-        let peer = peers.by_tool.get(tool).map_or("-".to_owned(), |c| format!("{:.1}", c.rate()));
-        println!("{tool:<12} {:>7} {:>7} {:>8.1}   {peer:>8}", count.n, count.passed, count.rate());
+        let peer = peers
+            .by_tool
+            .get(tool)
+            .map_or("-".to_owned(), |c| format!("{:.1}", c.rate()));
+        println!(
+            "{tool:<12} {:>7} {:>7} {:>8.1}   {peer:>8}",
+            count.n,
+            count.passed,
+            count.rate()
+        );
     }
-    println!("{:<12} {:>7} {:>7} {:>8.1}", "all", ours.total.n, ours.total.passed, ours.total.rate());
+    println!(
+        "{:<12} {:>7} {:>7} {:>8.1}",
+        "all",
+        ours.total.n,
+        ours.total.passed,
+        ours.total.rate()
+    );
     println!();
-    println!("{:<12} {:<32} {:>6} {:>7} {:>8}   {:>8}", "tool", "type", "cases", "passed", "ours %", "peer %");
+    println!(
+        "{:<12} {:<32} {:>6} {:>7} {:>8}   {:>8}",
+        "tool", "type", "cases", "passed", "ours %", "peer %"
+    );
     let mut below_peer = Vec::new();
     for ((tool, kind), count) in &ours.by_type {
         let peer = peers.by_type.get(&(tool.clone(), kind.clone()));
         let peer_text = peer.map_or("-".to_owned(), |c| format!("{:.1}", c.rate()));
-        let n_unexplained = unexplained.get(&(tool.clone(), kind.clone())).copied().unwrap_or(0);
+        let n_unexplained = unexplained
+            .get(&(tool.clone(), kind.clone()))
+            .copied()
+            .unwrap_or(0);
         let mark = match peer {
             Some(peer) if count.rate() + 1e-9 < peer.rate() => {
                 if n_unexplained > 0 {
@@ -220,7 +255,10 @@ fn main() -> ExitCode {
     let overall = ours.total.rate();
     let mut ok = true;
     if overall + 1e-9 < args.min_overall {
-        println!("FAIL: overall {overall:.1} % is under the target of {:.1} %", args.min_overall);
+        println!(
+            "FAIL: overall {overall:.1} % is under the target of {:.1} %",
+            args.min_overall
+        );
         ok = false;
     }
     if !below_peer.is_empty() {
@@ -230,7 +268,10 @@ fn main() -> ExitCode {
         );
         ok = false;
     }
-    let n_known = failures.iter().filter(|failure| !failure["known_disagreement"].is_null()).count();
+    let n_known = failures
+        .iter()
+        .filter(|failure| !failure["known_disagreement"].is_null())
+        .count();
     println!(
         "{} failing cases: {} documented disagreements with the peer that wrote them, {} others",
         failures.len(),
@@ -238,13 +279,27 @@ fn main() -> ExitCode {
         failures.len() - n_known
     );
     if !stale_known.is_empty() {
-        println!("note: now passing, remove from the disagreements list: {}", stale_known.join(", "));
+        println!(
+            "note: now passing, remove from the disagreements list: {}",
+            stale_known.join(", ")
+        );
     }
     if ok {
-        println!("OK: overall {overall:.1} % (target {:.1} %)", args.min_overall);
+        println!(
+            "OK: overall {overall:.1} % (target {:.1} %)",
+            args.min_overall
+        );
     }
-    println!("{} passed, {} failed", ours.total.passed, ours.total.n - ours.total.passed);
-    if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    println!(
+        "{} passed, {} failed",
+        ours.total.passed,
+        ours.total.n - ours.total.passed
+    );
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// Reads the documented disagreements: `case-id<TAB>reason` lines, `#` comments.
@@ -296,7 +351,11 @@ struct Count {
 
 impl Count {
     fn rate(&self) -> f64 {
-        if self.n == 0 { 100.0 } else { 100.0 * self.passed as f64 / self.n as f64 }
+        if self.n == 0 {
+            100.0
+        } else {
+            100.0 * self.passed as f64 / self.n as f64
+        }
     }
 }
 
@@ -315,7 +374,10 @@ impl Tally {
         count.n += 1;
         count.passed += usize::from(verdict.pass);
         for (kind, pass) in &verdict.types {
-            let count = self.by_type.entry((tool.to_owned(), kind.clone())).or_default();
+            let count = self
+                .by_type
+                .entry((tool.to_owned(), kind.clone()))
+                .or_default();
             count.n += 1;
             count.passed += usize::from(*pass);
         }
@@ -329,7 +391,11 @@ struct Verdict {
 
 impl Verdict {
     fn failed_types(&self) -> Vec<&str> {
-        self.types.iter().filter(|(_, pass)| !pass).map(|(kind, _)| kind.as_str()).collect()
+        self.types
+            .iter()
+            .filter(|(_, pass)| !pass)
+            .map(|(kind, _)| kind.as_str())
+            .collect()
     }
 }
 
@@ -337,7 +403,10 @@ impl Verdict {
 /// or the Python repr of a set (`"{'1.2.3.4'}"`, as one ioc-finder case writes it).
 fn values_of(value: &Value) -> BTreeSet<String> {
     match value {
-        Value::Array(items) => items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
         Value::Object(map) => map.values().flat_map(values_of).collect(),
         Value::String(text) => {
             let inner = text.trim().trim_start_matches('{').trim_end_matches('}');
@@ -362,7 +431,12 @@ fn compare(case: &Value, produced: &Output) -> Verdict {
         "exact_all_types" => {
             let scope: Vec<String> = case["types_scope"]
                 .as_array()
-                .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default();
             for kind in scope {
                 let want = expected.get(&kind).unwrap_or(&empty);
@@ -394,7 +468,8 @@ fn compare(case: &Value, produced: &Output) -> Verdict {
                 .map(|map| map.values().flat_map(values_of).collect())
                 .unwrap_or_default();
             for (kind, want) in &expected {
-                let pass = want.iter().all(|v| all.contains(v)) && !not_expected.iter().any(|v| all.contains(v));
+                let pass = want.iter().all(|v| all.contains(v))
+                    && !not_expected.iter().any(|v| all.contains(v));
                 types.push((kind.clone(), pass));
             }
         }
@@ -413,7 +488,10 @@ fn view(tool: &str, case: &Value, text: &str, findings: &[Finding]) -> Output {
         "phalanx" => {
             let mut output = Output::new();
             for finding in findings {
-                output.entry(finding.kind.as_str().to_owned()).or_default().insert(finding.value.clone());
+                output
+                    .entry(finding.kind.as_str().to_owned())
+                    .or_default()
+                    .insert(finding.value.clone());
             }
             output
         }
@@ -440,10 +518,9 @@ fn in_host(finding: &Finding, findings: &[Finding], outer: IocKind) -> bool {
         other.kind == outer
             && other.span.start <= finding.span.start
             && finding.span.end <= other.span.end
-            && other
-                .host
-                .as_ref()
-                .is_some_and(|host| host.start <= finding.span.start && finding.span.end <= host.end)
+            && other.host.as_ref().is_some_and(|host| {
+                host.start <= finding.span.start && finding.span.end <= host.end
+            })
     })
 }
 
@@ -454,7 +531,10 @@ fn in_query(finding: &Finding, text: &str, findings: &[Finding]) -> bool {
         url.kind == IocKind::Url
             && url.span.start <= finding.span.start
             && finding.span.end <= url.span.end
-            && url.as_written(text).find(['?', '#']).is_some_and(|idx| url.span.start + idx < finding.span.start)
+            && url
+                .as_written(text)
+                .find(['?', '#'])
+                .is_some_and(|idx| url.span.start + idx < finding.span.start)
     })
 }
 
@@ -465,12 +545,18 @@ fn complete(finding: &Finding, text: &str, left: bool, right: bool) -> String {
     let mut start = finding.span.start;
     let mut end = finding.span.end;
     if left {
-        while start > 0 && !bytes[start - 1].is_ascii_whitespace() && !matches!(bytes[start - 1], b'<' | b'>') {
+        while start > 0
+            && !bytes[start - 1].is_ascii_whitespace()
+            && !matches!(bytes[start - 1], b'<' | b'>')
+        {
             start -= 1;
         }
     }
     if right {
-        while end < bytes.len() && bytes[end] == b',' && bytes.get(end + 1).is_some_and(|b| !b.is_ascii_whitespace()) {
+        while end < bytes.len()
+            && bytes[end] == b','
+            && bytes.get(end + 1).is_some_and(|b| !b.is_ascii_whitespace())
+        {
             end += 1;
             while end < bytes.len() && !bytes[end].is_ascii_whitespace() && bytes[end] != b',' {
                 end += 1;
@@ -478,7 +564,11 @@ fn complete(finding: &Finding, text: &str, left: bool, right: bool) -> String {
         }
     }
     // The finding itself as written, refanged when it was defanged, with what surrounds it.
-    let middle = if finding.is_defanged() { finding.value.as_str() } else { finding.as_written(text) };
+    let middle = if finding.is_defanged() {
+        finding.value.as_str()
+    } else {
+        finding.as_written(text)
+    };
     format!(
         "{}{}{}",
         text.get(start..finding.span.start).unwrap_or(""),
@@ -488,17 +578,20 @@ fn complete(finding: &Finding, text: &str, left: bool, right: bool) -> String {
 }
 
 fn ioc_finder_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
-    let included: Option<BTreeSet<String>> = case["options"]["included_ioc_types"].as_array().map(|items| {
-        items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|name| match name {
-                "email_addresses" => "emails".to_owned(),
-                "email_addresses_complete" => "emails_complete".to_owned(),
-                other => other.to_owned(),
-            })
-            .collect()
-    });
+    let included: Option<BTreeSet<String>> =
+        case["options"]["included_ioc_types"]
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .map(|name| match name {
+                        "email_addresses" => "emails".to_owned(),
+                        "email_addresses_complete" => "emails_complete".to_owned(),
+                        other => other.to_owned(),
+                    })
+                    .collect()
+            });
     let mut output = Output::new();
     for finding in findings {
         let within_url = finding.within == Some(IocKind::Url);
@@ -507,37 +600,61 @@ fn ioc_finder_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
             if host && option_false(case, "parse_domain_from_url") {
                 continue;
             }
-            if !host && !in_query(finding, text, findings) && option_false(case, "parse_from_url_path") {
+            if !host
+                && !in_query(finding, text, findings)
+                && option_false(case, "parse_from_url_path")
+            {
                 continue;
             }
         }
-        if finding.kind == IocKind::Url && !finding.value.contains("://") && option_false(case, "parse_urls_without_scheme") {
+        if finding.kind == IocKind::Url
+            && !finding.value.contains("://")
+            && option_false(case, "parse_urls_without_scheme")
+        {
             continue;
         }
         if finding.kind == IocKind::Domain {
-            if finding.within == Some(IocKind::Email) && option_false(case, "parse_domain_from_email_address") {
+            if finding.within == Some(IocKind::Email)
+                && option_false(case, "parse_domain_from_email_address")
+            {
                 continue;
             }
-            if finding.within == Some(IocKind::Xmpp) && option_false(case, "parse_domain_name_from_xmpp_address") {
+            if finding.within == Some(IocKind::Xmpp)
+                && option_false(case, "parse_domain_name_from_xmpp_address")
+            {
                 continue;
             }
         }
-        if finding.kind == IocKind::Ipv4 && finding.within == Some(IocKind::Ipv4Cidr) && option_false(case, "parse_address_from_cidr") {
+        if finding.kind == IocKind::Ipv4
+            && finding.within == Some(IocKind::Ipv4Cidr)
+            && option_false(case, "parse_address_from_cidr")
+        {
             continue;
         }
         // ioc-finder lower-cases addresses but leaves address literals (`[IPv6:...]`) alone.
         let value = match finding.kind {
-            IocKind::Email | IocKind::Xmpp if !finding.value.contains('[') => finding.value.to_lowercase(),
+            IocKind::Email | IocKind::Xmpp if !finding.value.contains('[') => {
+                finding.value.to_lowercase()
+            }
             _ => finding.value.clone(),
         };
         let names: Vec<(&str, String)> = match finding.kind {
-            IocKind::Email => vec![("emails", value.clone()), ("emails_complete", complete(finding, text, true, false))],
-            IocKind::Url => vec![("urls", value.clone()), ("urls_complete", complete(finding, text, false, true))],
+            IocKind::Email => vec![
+                ("emails", value.clone()),
+                ("emails_complete", complete(finding, text, true, false)),
+            ],
+            IocKind::Url => vec![
+                ("urls", value.clone()),
+                ("urls_complete", complete(finding, text, false, true)),
+            ],
             IocKind::Onion => vec![],
             kind => vec![(kind_name(kind), value)],
         };
         for (name, value) in names {
-            if included.as_ref().is_some_and(|included| !included.contains(name)) {
+            if included
+                .as_ref()
+                .is_some_and(|included| !included.contains(name))
+            {
                 continue;
             }
             output.entry(name.to_owned()).or_default().insert(value);
@@ -557,21 +674,37 @@ fn kind_name(kind: IocKind) -> &'static str {
 fn bracket_reading(finding: &Finding, text: &str) -> Option<String> {
     let host = finding.host.clone()?;
     let host_text = text.get(host.clone())?;
-    let bracketed = ["[.]", "(.)", "{.}"].iter().any(|dot| host_text.contains(dot));
+    let bracketed = ["[.]", "(.)", "{.}"]
+        .iter()
+        .any(|dot| host_text.contains(dot));
     if !bracketed || !finding.as_written(text).contains(' ') {
         return None;
     }
     let bytes = text.as_bytes();
-    let start = if host.start > finding.span.start && bytes[host.start - 1] == b' ' { host.start } else { finding.span.start };
-    let end = if bytes.get(host.end) == Some(&b' ') && host.end < finding.span.end { host.end } else { finding.span.end };
+    let start = if host.start > finding.span.start && bytes[host.start - 1] == b' ' {
+        host.start
+    } else {
+        finding.span.start
+    };
+    let end = if bytes.get(host.end) == Some(&b' ') && host.end < finding.span.end {
+        host.end
+    } else {
+        finding.span.end
+    };
     text.get(start..end).map(str::to_owned)
 }
 
 fn iocextract_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
     let refang = case["options"]["refang"].as_bool() == Some(true);
-    let function = case["options"]["iocextract_function"].as_str().unwrap_or("extract_iocs");
+    let function = case["options"]["iocextract_function"]
+        .as_str()
+        .unwrap_or("extract_iocs");
     let value_of = |finding: &Finding| {
-        if refang { finding.value.clone() } else { finding.as_written(text).to_owned() }
+        if refang {
+            finding.value.clone()
+        } else {
+            finding.as_written(text).to_owned()
+        }
     };
     let encoded = |finding: &Finding| {
         finding.defang.contains(DefangForm::Base64)
@@ -581,7 +714,9 @@ fn iocextract_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
     // iocextract's bracket expression reports a defanged domain on its own as a URL.
     let is_url = |finding: &Finding| {
         finding.kind == IocKind::Url
-            || (finding.kind == IocKind::Domain && finding.is_defanged() && finding.within.is_none())
+            || (finding.kind == IocKind::Domain
+                && finding.is_defanged()
+                && finding.within.is_none())
     };
     let hash = |kind: IocKind| match kind {
         IocKind::Md5 | IocKind::Imphash => Some("md5s"),
@@ -601,21 +736,41 @@ fn iocextract_view(case: &Value, text: &str, findings: &[Finding]) -> Output {
             && matches!(function, "extract_urls" | "extract_iocs")
             && let Some(cut) = bracket_reading(finding, text)
         {
-            add(if function == "extract_urls" { "urls" } else { "any" }, cut);
+            add(
+                if function == "extract_urls" {
+                    "urls"
+                } else {
+                    "any"
+                },
+                cut,
+            );
         }
         match function {
             "extract_urls" if is_url(finding) => add("urls", value),
-            "extract_encoded_urls" if finding.kind == IocKind::Url && encoded(finding) => add("urls", value),
-            "extract_emails" if matches!(finding.kind, IocKind::Email | IocKind::Xmpp) => add("emails", value),
+            "extract_encoded_urls" if finding.kind == IocKind::Url && encoded(finding) => {
+                add("urls", value)
+            }
+            "extract_emails" if matches!(finding.kind, IocKind::Email | IocKind::Xmpp) => {
+                add("emails", value)
+            }
             "extract_ipv4s" if finding.kind == IocKind::Ipv4 => add("ipv4s", value),
             "extract_ipv6s" if finding.kind == IocKind::Ipv6 => add("ipv6s", value),
-            "extract_ips" if matches!(finding.kind, IocKind::Ipv4 | IocKind::Ipv6) => add("ips", value),
+            "extract_ips" if matches!(finding.kind, IocKind::Ipv4 | IocKind::Ipv6) => {
+                add("ips", value)
+            }
             "extract_yara_rules" if finding.kind == IocKind::YaraRule => add("yara_rules", value),
             "extract_hashes" if hash(finding.kind).is_some() => add("hashes", value),
             "extract_iocs" => {
                 if is_url(finding)
                     || hash(finding.kind).is_some()
-                    || matches!(finding.kind, IocKind::Email | IocKind::Xmpp | IocKind::Ipv4 | IocKind::Ipv6 | IocKind::YaraRule)
+                    || matches!(
+                        finding.kind,
+                        IocKind::Email
+                            | IocKind::Xmpp
+                            | IocKind::Ipv4
+                            | IocKind::Ipv6
+                            | IocKind::YaraRule
+                    )
                 {
                     add("any", value);
                 }

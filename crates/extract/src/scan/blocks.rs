@@ -214,11 +214,12 @@ pub(super) fn user_agent(sc: &mut Scanner<'_>, start: usize) {
         while k < n && bytes[k].is_ascii_alphabetic() {
             k += 1;
         }
-        if k > next && bytes.get(k) == Some(&b' ') {
-            if let Some(product_end) = product(k + 1) {
-                end = product_end;
-                continue;
-            }
+        if k > next
+            && bytes.get(k) == Some(&b' ')
+            && let Some(product_end) = product(k + 1)
+        {
+            end = product_end;
+            continue;
         }
         break;
     }
@@ -268,7 +269,12 @@ pub(super) fn arn(sc: &mut Scanner<'_>, start: usize) {
     }
     // Resource names may hold spaces (`application/My App`) when the ARN runs to the end of
     // its line: take the rest of the line when it is made of name characters only.
-    if i < n && bytes[i] == b' ' && bytes[resource_start..i].iter().any(|b| matches!(b, b'/' | b':')) {
+    if i < n
+        && bytes[i] == b' '
+        && bytes[resource_start..i]
+            .iter()
+            .any(|b| matches!(b, b'/' | b':'))
+    {
         let line_end = memchr::memchr(b'\n', &bytes[i..]).map_or(n, |idx| i + idx);
         let rest = &bytes[i..line_end];
         let rest_trimmed = rest.trim_ascii_end();

@@ -50,23 +50,21 @@ pub(crate) fn classify(word: &[u8]) -> Option<IocKind> {
     {
         return tezos(text).then_some(IocKind::Tezos);
     }
-    if (25..=35).contains(&len) && word[0] == b'r' {
-        if let Some(payload) = base58check(text, bs58::Alphabet::RIPPLE)
-            && payload.len() == 21
-            && payload[0] == 0
-        {
-            return Some(IocKind::Ripple);
-        }
+    if (25..=35).contains(&len)
+        && word[0] == b'r'
+        && let Some(payload) = base58check(text, bs58::Alphabet::RIPPLE)
+        && payload.len() == 21
+        && payload[0] == 0
+    {
+        return Some(IocKind::Ripple);
     }
-    if (25..=36).contains(&len) {
-        if let Some(kind) = base58_coin(text) {
-            return Some(kind);
-        }
+    if (25..=36).contains(&len)
+        && let Some(kind) = base58_coin(text)
+    {
+        return Some(kind);
     }
-    if len >= 50 && matches!(word[0], b'A' | b'D') {
-        if cardano_byron(text) {
-            return Some(IocKind::Cardano);
-        }
+    if len >= 50 && matches!(word[0], b'A' | b'D') && cardano_byron(text) {
+        return Some(IocKind::Cardano);
     }
     if (32..=44).contains(&len) && solana(text) {
         return Some(IocKind::Solana);

@@ -90,7 +90,9 @@ fn base64_url(bytes: &[u8], anchor: usize) -> Option<(Range<usize>, String)> {
             }
             let chunk = &bytes[k..chunk_end];
             let looks_b64 = chunk.len() >= 4
-                && chunk.iter().any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && chunk
+                    .iter()
+                    .any(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
                 && !(chunk.len() >= 16 && chunk.iter().all(u8::is_ascii_hexdigit));
             if looks_b64 && !clean.ends_with(b"=") {
                 end = k;

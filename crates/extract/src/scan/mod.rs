@@ -183,7 +183,9 @@ impl<'a> Scanner<'a> {
         let flags = if len > 1
             && flags & (DIGIT | AT | SLASH) == 0
             && matches!(bytes[end - 1], b'.' | b':')
-            && !bytes[start..end - 1].iter().any(|b| matches!(b, b'.' | b':'))
+            && !bytes[start..end - 1]
+                .iter()
+                .any(|b| matches!(b, b'.' | b':'))
         {
             flags & !(DOT | COLON)
         } else {

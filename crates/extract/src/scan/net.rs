@@ -186,7 +186,11 @@ fn host_end(bytes: &[u8], start: usize) -> Option<usize> {
         return None;
     }
     // An all-numeric host must be an IPv4 address (`http://192,168,0,1` is not a URL).
-    if bytes[start..k].iter().all(|b| b.is_ascii_digit() || *b == b'.') && parse_ipv4(&bytes[start..k]).is_none() {
+    if bytes[start..k]
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == b'.')
+        && parse_ipv4(&bytes[start..k]).is_none()
+    {
         return None;
     }
     Some(k)
@@ -391,15 +395,27 @@ fn run(sc: &mut Scanner<'_>, raw_start: usize, raw_end: usize) {
 fn glued_ipv4(sc: &mut Scanner<'_>, start: usize, end: usize) -> bool {
     let bytes = sc.bytes;
     let labels: Vec<&[u8]> = bytes[start..end].split(|b| *b == b'.').collect();
-    if labels.len() != 4 || !labels[1..3].iter().all(|label| label.iter().all(u8::is_ascii_digit)) {
+    if labels.len() != 4
+        || !labels[1..3]
+            .iter()
+            .all(|label| label.iter().all(u8::is_ascii_digit))
+    {
         return false;
     }
     let first = labels[0];
     let last = labels[3];
-    let lead = first.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+    let lead = first
+        .iter()
+        .rev()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     let trail = last.iter().take_while(|b| b.is_ascii_digit()).count();
     let letters_only = |part: &[u8]| part.iter().all(u8::is_ascii_alphabetic);
-    if lead == 0 || trail == 0 || !letters_only(&first[..first.len() - lead]) || !letters_only(&last[trail..]) {
+    if lead == 0
+        || trail == 0
+        || !letters_only(&first[..first.len() - lead])
+        || !letters_only(&last[trail..])
+    {
         return false;
     }
     if lead == first.len() && trail == last.len() {
@@ -539,15 +555,18 @@ pub(super) fn emails(sc: &mut Scanner<'_>, start: usize, end: usize) {
         }
         // An RFC 5322 comment before the `@` (`john.smith(comment)@example.com`) is dropped.
         let mut local_end = at;
-        if at > start && bytes[at - 1] == b')' {
-            if let Some(open) = bytes[start..at].iter().rposition(|b| *b == b'(') {
-                let open = start + open;
-                if open > start
-                    && at - open <= 64
-                    && bytes[open + 1..at - 1].iter().all(|b| b.is_ascii_alphanumeric() || *b == b' ')
-                {
-                    local_end = open;
-                }
+        if at > start
+            && bytes[at - 1] == b')'
+            && let Some(open) = bytes[start..at].iter().rposition(|b| *b == b'(')
+        {
+            let open = start + open;
+            if open > start
+                && at - open <= 64
+                && bytes[open + 1..at - 1]
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || *b == b' ')
+            {
+                local_end = open;
             }
         }
         let mut local_start = local_end;

@@ -115,7 +115,11 @@ fn components(bytes: &[u8], first_sep: usize, sep: u8, allow_angle: bool) -> (us
                 ended_by_sep = true;
                 break;
             }
-            if matches!(b, b'\r' | b'\n' | b'\t' | b'"' | b'|' | b'*' | b'?' | b',' | b';') || b < 0x20 {
+            if matches!(
+                b,
+                b'\r' | b'\n' | b'\t' | b'"' | b'|' | b'*' | b'?' | b',' | b';'
+            ) || b < 0x20
+            {
                 break;
             }
             // A colon is never part of a Windows name (`... then C:\x` is two paths).
@@ -190,7 +194,9 @@ fn components(bytes: &[u8], first_sep: usize, sep: u8, allow_angle: bool) -> (us
             for idx in comp_start..=k {
                 if idx == k || bytes[idx] == b' ' {
                     let word = &bytes[word_start..idx];
-                    let capitalised = word.first().is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+                    let capitalised = word
+                        .first()
+                        .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
                     if word_start > comp_start && !capitalised {
                         break;
                     }

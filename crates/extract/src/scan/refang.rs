@@ -268,12 +268,11 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
                 }
                 if start > 0
                     && is_label(bytes[start - 1])
-                    && !out.last().is_some_and(|edit| edit.orig.end > start)
+                    && out.last().is_none_or(|edit| edit.orig.end <= start)
+                    && let Some(end) = bracketed_at(bytes, start, out)
                 {
-                    if let Some(end) = bracketed_at(bytes, start, out) {
-                        i = end;
-                        continue;
-                    }
+                    i = end;
+                    continue;
                 }
             }
             b':' | b'_' => {
@@ -292,39 +291,40 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
             }
             b'.' => {
                 // `.]` and `.)`: a dot glued to the left label, followed by closing brackets.
-                if i > 0 && is_label(bytes[i - 1]) && i + 1 < n && is_close(bytes[i + 1]) {
-                    if let Some(end) = bracketed_at(bytes, i, out) {
-                        i = end;
-                        continue;
-                    }
+                if i > 0
+                    && is_label(bytes[i - 1])
+                    && i + 1 < n
+                    && is_close(bytes[i + 1])
+                    && let Some(end) = bracketed_at(bytes, i, out)
+                {
+                    i = end;
+                    continue;
                 }
             }
-            b'\\' => {
-                if i > 0 && is_label(bytes[i - 1]) {
-                    let mut j = i;
-                    while j < n && bytes[j] == b'\\' && j - i < 16 {
-                        j += 1;
+            b'\\' if i > 0 && is_label(bytes[i - 1]) => {
+                let mut j = i;
+                while j < n && bytes[j] == b'\\' && j - i < 16 {
+                    j += 1;
+                }
+                // Only between digits (`10\.10`) or before a top-level domain
+                // (`evil\.com`): `Microsoft\.NETFramework` is a registry path.
+                let digits = bytes[i - 1].is_ascii_digit()
+                    && bytes.get(j + 1).is_some_and(u8::is_ascii_digit);
+                let tld = j + 1 < n && {
+                    let mut k = j + 1;
+                    while k < n && bytes[k].is_ascii_alphanumeric() {
+                        k += 1;
                     }
-                    // Only between digits (`10\.10`) or before a top-level domain
-                    // (`evil\.com`): `Microsoft\.NETFramework` is a registry path.
-                    let digits = bytes[i - 1].is_ascii_digit()
-                        && bytes.get(j + 1).is_some_and(u8::is_ascii_digit);
-                    let tld = j + 1 < n && {
-                        let mut k = j + 1;
-                        while k < n && bytes[k].is_ascii_alphanumeric() {
-                            k += 1;
-                        }
-                        is_known_tld(&bytes[j + 1..k]) && !bytes.get(k).is_some_and(|b| *b == b'\\')
-                    };
-                    if j < n && bytes[j] == b'.' && (digits || tld) {
-                        out.push(RawEdit {
-                            orig: i..j + 1,
-                            repl: ".",
-                            form: DefangForm::EscapedDot,
-                        });
-                        i = j + 1;
-                        continue;
-                    }
+                    is_known_tld(&bytes[j + 1..k]) && bytes.get(k).is_none_or(|b| *b != b'\\')
+                };
+                if j < n && bytes[j] == b'.' && (digits || tld) {
+                    out.push(RawEdit {
+                        orig: i..j + 1,
+                        repl: ".",
+                        form: DefangForm::EscapedDot,
+                    });
+                    i = j + 1;
+                    continue;
                 }
             }
             b'@' => {
@@ -350,7 +350,8 @@ fn find_symbol_forms(bytes: &[u8], out: &mut Vec<RawEdit>) {
 fn spaced_host_dot(bytes: &[u8], dot: usize, out: &mut Vec<RawEdit>) -> Option<usize> {
     let mut host_start = dot - 1;
     while host_start > 0
-        && (bytes[host_start - 1].is_ascii_alphanumeric() || matches!(bytes[host_start - 1], b'-' | b'.'))
+        && (bytes[host_start - 1].is_ascii_alphanumeric()
+            || matches!(bytes[host_start - 1], b'-' | b'.'))
     {
         host_start -= 1;
     }

@@ -53,10 +53,8 @@ fn word(sc: &mut Scanner<'_>, start: usize, end: usize) {
         long_word(sc, start, end);
     }
     let next = bytes.get(end).copied().unwrap_or(b' ');
-    if len == 2 || len == 4 {
-        if matches!(next, b':' | b'-' | b'.') {
-            mac_address(sc, start, end);
-        }
+    if (len == 2 || len == 4) && matches!(next, b':' | b'-' | b'.') {
+        mac_address(sc, start, end);
     }
     if next == b':' && word.iter().all(u8::is_ascii_digit) {
         ssdeep(sc, start, end);
@@ -476,7 +474,7 @@ fn ssdeep(sc: &mut Scanner<'_>, start: usize, end: usize) {
         return;
     }
     let block: u64 = sc.text[start..end].parse().unwrap_or(0);
-    if block < 3 || block % 3 != 0 || !(block / 3).is_power_of_two() {
+    if block < 3 || !block.is_multiple_of(3) || !(block / 3).is_power_of_two() {
         return;
     }
     let is_b64 = |b: u8| b.is_ascii_alphanumeric() || b == b'+' || b == b'/';

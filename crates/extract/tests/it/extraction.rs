@@ -13,7 +13,11 @@ fn check(text: &str, expect: Expect) {
         if written != finding.value {
             lines.push_str(&format!(" [{written}]"));
         }
-        let mut notes: Vec<String> = finding.defang.iter().map(|form| form.as_str().to_owned()).collect();
+        let mut notes: Vec<String> = finding
+            .defang
+            .iter()
+            .map(|form| form.as_str().to_owned())
+            .collect();
         if let Some(benign) = finding.benign {
             notes.push(benign.as_str().to_owned());
         }

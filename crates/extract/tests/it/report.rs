@@ -25,10 +25,17 @@ fn patterns(bundle: &Bundle) -> Vec<String> {
 
 #[test]
 fn indicators_use_refanged_values_and_skip_benign_ones() {
-    let bundle = bundle_of("C2 hxxp://evil-c2[.]ru/a from 185.220.101[.]4; docs at 192.0.2.5", &(), false);
+    let bundle = bundle_of(
+        "C2 hxxp://evil-c2[.]ru/a from 185.220.101[.]4; docs at 192.0.2.5",
+        &(),
+        false,
+    );
     assert_eq!(
         patterns(&bundle),
-        ["[ipv4-addr:value = '185.220.101.4']", "[url:value = 'http://evil-c2.ru/a']"]
+        [
+            "[ipv4-addr:value = '185.220.101.4']",
+            "[url:value = 'http://evil-c2.ru/a']"
+        ]
     );
     let with_benign = bundle_of("C2 from 185.220.101[.]4; docs at 192.0.2.5", &(), true);
     assert_eq!(patterns(&with_benign).len(), 2);
