@@ -42,7 +42,7 @@ fn main() -> ExitCode {
                 .expect("a valid id");
             println!(
                 "{}",
-                serde_json::to_string_pretty(&bundle).expect("bundles serialise")
+                serde_json::to_string(&bundle).expect("bundles serialise")
             );
             ExitCode::SUCCESS
         }

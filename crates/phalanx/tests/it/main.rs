@@ -2,6 +2,7 @@
 //! directory.
 
 mod attack;
+mod export_formats;
 mod import_medallion;
 mod ingest;
 mod kill;

@@ -3,6 +3,7 @@
 //! Each format is a module with a writer; [`Format`] lists them. A new format adds a variant
 //! and a module, and reads objects through [`for_each_object`].
 
+mod defender;
 mod stix;
 
 use std::collections::HashSet;
@@ -28,6 +29,45 @@ const PAGE_SIZE: u32 = 2_000;
 pub enum Format {
     /// A STIX 2.1 bundle.
     Stix,
+    /// CSV, one row per indicator value.
+    Csv,
+    /// One value a line (`--types` picks one kind).
+    Txt,
+    /// Suricata rules (file hashes through the lists of `suricata-datasets`).
+    Suricata,
+    /// Suricata dataset and hash-list files with their rules (a directory: `--out DIR`).
+    SuricataDatasets,
+    /// A Zeek Intel framework file.
+    ZeekIntel,
+    /// A DNS response-policy zone.
+    Rpz,
+    /// An nftables script with IPv4 and IPv6 sets.
+    Nftables,
+    /// One MISP event (JSON).
+    Misp,
+    /// A MISP feed (a directory: `--out DIR`).
+    MispFeed,
+    /// Request bodies for Microsoft Sentinel's STIX objects upload API, one per line.
+    Sentinel,
+}
+
+impl Format {
+    /// Returns the `export` crate's format.
+    fn to_export(self) -> export::Format {
+        match self {
+            Self::Stix => export::Format::Stix,
+            Self::Csv => export::Format::Csv,
+            Self::Txt => export::Format::Txt,
+            Self::Suricata => export::Format::Suricata,
+            Self::SuricataDatasets => export::Format::SuricataDatasets,
+            Self::ZeekIntel => export::Format::ZeekIntel,
+            Self::Rpz => export::Format::Rpz,
+            Self::Nftables => export::Format::Nftables,
+            Self::Misp => export::Format::Misp,
+            Self::MispFeed => export::Format::MispFeed,
+            Self::Sentinel => export::Format::Sentinel,
+        }
+    }
 }
 
 /// Arguments of `phalanx export`.
@@ -45,6 +85,9 @@ pub struct Args {
     /// Exports every stored version instead of the latest version of each object.
     #[arg(long)]
     all_versions: bool,
+    /// Filters and settings of the formats other than an unfiltered STIX bundle.
+    #[command(flatten)]
+    filters: defender::Filters,
 }
 
 /// What an export wrote.
@@ -71,6 +114,11 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
         Some(name) => vec![store.resolve_collection(name).await?],
         None => store.collections().await?,
     };
+    if args.format != Format::Stix || !args.filters.is_plain() {
+        // Rules, lists, zones, MISP, Sentinel, and filtered STIX: the `export` crate.
+        defender::run(global, &args, &store, &collections, started).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let out: Box<dyn Write> = match &args.out {
         Some(path) => {
             Box::new(File::create(path).with_context(|| format!("creating {}", path.display()))?)
@@ -84,27 +132,27 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
             .expect("the template is valid"),
     );
     let mut summary = Summary::default();
-    match args.format {
-        Format::Stix => {
-            let mut writer = stix::BundleWriter::new(&mut out)?;
-            if let [collection] = collections.as_slice() {
-                // One collection: the database joins each page's JSON, the fast path.
-                for_each_json_page(&store, collection, args.all_versions, |json, n_objects| {
-                    writer.push_joined(json, n_objects)?;
-                    progress.inc(n_objects);
-                    Ok(())
-                })
-                .await?;
-            } else {
-                for_each_object(&store, &collections, args.all_versions, |object| {
-                    writer.push(&object.json)?;
-                    progress.inc(1);
-                    Ok(())
-                })
-                .await?;
-            }
-            (summary.n_objects, summary.n_bytes) = writer.finish()?;
+    // Only an unfiltered STIX bundle reaches here: the stored JSON is spliced as it is.
+    {
+        let mut writer = stix::BundleWriter::new(&mut out)?;
+        if let [collection] = collections.as_slice() {
+            // One collection: the database joins each page's JSON, the fast path.
+            for_each_json_page(&store, collection, args.all_versions, |json, n_objects| {
+                writer.push_joined(json, n_objects)?;
+                progress.inc(n_objects);
+                Ok(())
+            })
+            .await?;
+        } else {
+            let scope = AccessScope::unrestricted();
+            for_each_object(&store, &scope, &collections, args.all_versions, |object| {
+                writer.push(&object.json)?;
+                progress.inc(1);
+                Ok(())
+            })
+            .await?;
         }
+        (summary.n_objects, summary.n_bytes) = writer.finish()?;
     }
     out.flush().context("writing the export")?;
     progress.finish_and_clear();
@@ -178,24 +226,25 @@ pub async fn for_each_json_page(
 /// Calls `each` with every selected object version, page by page, collection by collection,
 /// in date_added order. An object version stored in several collections is given once.
 ///
-/// Exports are administration tooling on the node's own store and read without restriction.
+/// Exports are administration tooling on the node's own store and read without restriction,
+/// unless made for a user (`--for-user`), whose scope is then given.
 ///
 /// # Errors
 ///
 /// Fails when the store fails or `each` does.
 pub async fn for_each_object(
     store: &AnyStore,
+    scope: &AccessScope,
     collections: &[Collection],
     all_versions: bool,
     mut each: impl FnMut(&StoredObject) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let scope = AccessScope::unrestricted();
     let mut seen: HashSet<(String, i64)> = HashSet::new();
     let dedupe = collections.len() > 1;
     for collection in collections {
         let mut query = export_query(collection, all_versions);
         loop {
-            let page = store.objects(&scope, &query).await?;
+            let page = store.objects(scope, &query).await?;
             for object in &page.items {
                 if dedupe
                     && !seen.insert((
