@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{phalanx, stdout, write_bundle};
+use crate::support::{self, phalanx, stdout, write_bundle};
 
 const CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
 const AMBER: &str = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421";
@@ -13,21 +13,11 @@ const RED: &str = "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1";
 const ALICE: &str = "identity--00000000-0000-4000-8000-0000000000aa";
 const BOB: &str = "identity--00000000-0000-4000-8000-0000000000bb";
 
+/// The test indicator `n` of `support`, for `domain`, with a marking and RED recipients.
 fn indicator(n: u64, domain: &str, marking: &str, recipients: &[&str]) -> Value {
-    let mut indicator = json!({
-        "type": "indicator",
-        "spec_version": "2.1",
-        "id": format!("indicator--00000000-0000-4000-8000-{n:012x}"),
-        "created": "2024-01-01T00:00:00.000Z",
-        "modified": "2024-01-01T00:00:00.000Z",
-        "name": format!("indicator {n}"),
-        "description": "test indicator",
-        "indicator_types": ["malicious-activity"],
-        "pattern": format!("[domain-name:value = '{domain}']"),
-        "pattern_type": "stix",
-        "valid_from": "2024-01-01T00:00:00Z",
-        "object_marking_refs": [marking],
-    });
+    let mut indicator = support::indicator(n);
+    indicator["pattern"] = json!(format!("[domain-name:value = '{domain}']"));
+    indicator["object_marking_refs"] = json!([marking]);
     if !recipients.is_empty() {
         indicator["x_phalanx_recipients"] = json!(recipients);
     }

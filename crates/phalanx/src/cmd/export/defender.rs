@@ -82,7 +82,7 @@ pub async fn run(
     collections: &[Collection],
     started: std::time::Instant,
 ) -> anyhow::Result<()> {
-    let format = args.format.to_export();
+    let format = args.format;
     let progress = ProgressBar::new_spinner();
     progress.set_style(
         indicatif::ProgressStyle::with_template("exporting: {pos} objects read ({per_sec})")

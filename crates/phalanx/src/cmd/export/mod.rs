@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
+use export::Format;
 use indicatif::{ProgressBar, ProgressStyle};
 use policy::AccessScope;
 use store::{AnyStore, Collection, ObjectQuery, Store, StoredObject, VersionMatch};
@@ -24,57 +25,19 @@ use crate::storage;
 /// Objects read from the store per page.
 const PAGE_SIZE: u32 = 2_000;
 
-/// The output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// A STIX 2.1 bundle.
-    Stix,
-    /// CSV, one row per indicator value.
-    Csv,
-    /// One value a line (`--types` picks one kind).
-    Txt,
-    /// Suricata rules (file hashes through the lists of `suricata-datasets`).
-    Suricata,
-    /// Suricata dataset and hash-list files with their rules (a directory: `--out DIR`).
-    SuricataDatasets,
-    /// A Zeek Intel framework file.
-    ZeekIntel,
-    /// A DNS response-policy zone.
-    Rpz,
-    /// An nftables script with IPv4 and IPv6 sets.
-    Nftables,
-    /// One MISP event (JSON).
-    Misp,
-    /// A MISP feed (a directory: `--out DIR`).
-    MispFeed,
-    /// Request bodies for Microsoft Sentinel's STIX objects upload API, one per line.
-    Sentinel,
-}
-
-impl Format {
-    /// Returns the `export` crate's format.
-    fn to_export(self) -> export::Format {
-        match self {
-            Self::Stix => export::Format::Stix,
-            Self::Csv => export::Format::Csv,
-            Self::Txt => export::Format::Txt,
-            Self::Suricata => export::Format::Suricata,
-            Self::SuricataDatasets => export::Format::SuricataDatasets,
-            Self::ZeekIntel => export::Format::ZeekIntel,
-            Self::Rpz => export::Format::Rpz,
-            Self::Nftables => export::Format::Nftables,
-            Self::Misp => export::Format::Misp,
-            Self::MispFeed => export::Format::MispFeed,
-            Self::Sentinel => export::Format::Sentinel,
-        }
-    }
+/// Parses `--format`: one of the `export` crate's formats.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str))
+        .map(|name| Format::parse(&name).expect("only listed names get through"))
 }
 
 /// Arguments of `phalanx export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The output format.
-    #[arg(long, value_enum)]
+    /// The output format: stix, csv, txt, suricata, suricata-datasets (a directory),
+    /// zeek-intel, rpz, nftables, misp, misp-feed (a directory) or sentinel.
+    #[arg(long, value_parser = format_parser())]
     format: Format,
     /// Exports only this collection (id, alias or title) [default: every collection].
     #[arg(long, value_name = "NAME")]
