@@ -90,7 +90,10 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
             Err(error) => {
                 failed = true;
                 if global.json || args.stix {
-                    println!("{}", json!({ "file": path.display().to_string(), "error": format!("{error:#}") }));
+                    println!(
+                        "{}",
+                        json!({ "file": path.display().to_string(), "error": format!("{error:#}") })
+                    );
                 } else {
                     progress.suspend(|| eprintln!("{}: {error:#}", path.display()));
                 }
@@ -117,7 +120,11 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
         });
     }
     progress.finish_and_clear();
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn progress_bar(n_files: usize) -> ProgressBar {
@@ -211,7 +218,10 @@ fn print_table(path: &Path, document: &Document, findings: &[Finding]) {
         } else {
             shorten(written, 48)
         };
-        let note = first.benign.map(|benign| benign.as_str().to_owned()).unwrap_or_default();
+        let note = first
+            .benign
+            .map(|benign| benign.as_str().to_owned())
+            .unwrap_or_default();
         table.add_row([
             kind.as_str().to_owned(),
             shorten(value, 80),
@@ -222,15 +232,26 @@ fn print_table(path: &Path, document: &Document, findings: &[Finding]) {
         ]);
     }
     let title = document.title.as_deref().unwrap_or("(untitled)");
-    println!("{} ({}, \"{}\")", path.display(), document.format.as_str(), shorten(title, 60));
+    println!(
+        "{} ({}, \"{}\")",
+        path.display(),
+        document.format.as_str(),
+        shorten(title, 60)
+    );
     for warning in &document.warnings {
         println!("warning: {warning}");
     }
     if !rows.is_empty() {
         println!("{table}");
     }
-    let n_defanged = findings.iter().filter(|finding| finding.is_defanged()).count();
-    let n_benign = rows.values().filter(|(_, finding)| finding.benign.is_some()).count();
+    let n_defanged = findings
+        .iter()
+        .filter(|finding| finding.is_defanged())
+        .count();
+    let n_benign = rows
+        .values()
+        .filter(|(_, finding)| finding.benign.is_some())
+        .count();
     println!(
         "{} findings, {} distinct values, {} written defanged, {} marked benign",
         findings.len(),
@@ -241,7 +262,10 @@ fn print_table(path: &Path, document: &Document, findings: &[Finding]) {
 }
 
 fn shorten(text: &str, max_chars: usize) -> String {
-    let flat: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if flat.chars().count() <= max_chars {
         flat
     } else {
