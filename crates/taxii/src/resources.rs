@@ -8,7 +8,7 @@
 use std::fmt::Write;
 
 use serde::Serialize;
-use store::{ManifestEntry, StatusDetail, StatusRecord, StoredObject};
+use store::{ManifestEntry, StatusDetail, StatusRecord};
 
 /// The discovery resource (section 4.1.1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,35 +172,25 @@ impl From<&StatusRecord> for StatusResource {
     }
 }
 
-/// Writes the envelope (section 3.7) of a page of stored objects, copying each object's JSON
-/// as stored (compact JSON written by the store; `next` is URL-safe base64).
-pub(crate) fn envelope_json(objects: &[StoredObject], next: Option<&str>) -> String {
-    let n_bytes: usize = objects.iter().map(|object| object.json.len() + 1).sum();
-    let mut out = String::with_capacity(n_bytes + 64);
+/// Writes the envelope (section 3.7) of a page whose objects are `objects_json`: the stored
+/// JSON of each object joined by commas, as [`Store::objects_json`](store::Store::objects_json)
+/// gives it (`next` is URL-safe base64, written as a JSON string).
+pub(crate) fn envelope_json(objects_json: &str, next: Option<&str>) -> String {
+    let mut out = String::with_capacity(objects_json.len() + 80);
     out.push('{');
-    let mut first = true;
-    let mut separate = |out: &mut String| {
-        if !std::mem::take(&mut first) {
-            out.push(',');
-        }
-    };
     if let Some(next) = next {
-        separate(&mut out);
         let _ = write!(
             out,
             "\"more\":true,\"next\":{}",
             serde_json::Value::from(next)
         );
     }
-    if !objects.is_empty() {
-        separate(&mut out);
-        out.push_str("\"objects\":[");
-        for (idx, object) in objects.iter().enumerate() {
-            if idx > 0 {
-                out.push(',');
-            }
-            out.push_str(&object.json);
+    if !objects_json.is_empty() {
+        if next.is_some() {
+            out.push(',');
         }
+        out.push_str("\"objects\":[");
+        out.push_str(objects_json);
         out.push(']');
     }
     out.push('}');
@@ -211,30 +201,14 @@ pub(crate) fn envelope_json(objects: &[StoredObject], next: Option<&str>) -> Str
 mod tests {
     use super::*;
 
-    fn stored(json: &str) -> StoredObject {
-        StoredObject {
-            entry: ManifestEntry {
-                collection: policy::CollectionId::new_v4(),
-                id: stix::StixId::parse("indicator--00000000-0000-4000-8000-000000000001").unwrap(),
-                object_type: "indicator".to_owned(),
-                version: stix::StixTimestamp::parse("2020-01-01T00:00:00Z").unwrap(),
-                date_added: stix::StixTimestamp::parse("2020-01-01T00:00:00Z").unwrap(),
-                spec_version: "2.1".to_owned(),
-                tlp: policy::Tlp::Amber,
-                revoked: false,
-            },
-            json: json.to_owned(),
-        }
-    }
-
     #[test]
     fn envelopes_omit_empty_lists_and_false_more() {
-        assert_eq!(envelope_json(&[], None), "{}");
+        assert_eq!(envelope_json("", None), "{}");
         assert_eq!(
-            envelope_json(&[stored(r#"{"a":1}"#), stored(r#"{"b":2}"#)], None),
+            envelope_json(r#"{"a":1},{"b":2}"#, None),
             r#"{"objects":[{"a":1},{"b":2}]}"#
         );
-        let paged = envelope_json(&[stored(r#"{"a":1}"#)], Some("AQ_x-9"));
+        let paged = envelope_json(r#"{"a":1}"#, Some("AQ_x-9"));
         assert_eq!(
             paged,
             r#"{"more":true,"next":"AQ_x-9","objects":[{"a":1}]}"#

@@ -60,17 +60,23 @@ async fn envelope(
         None => Endpoint::Objects,
     };
     let read = Read::new(state, query, endpoint, request.collection, object)?;
-    let page = state.store.objects(&caller.0.scope(), &read.query).await?;
+    // The database joins the stored JSON of the page; nothing is parsed or re-serialized.
+    let page = state
+        .store
+        .objects_json(&caller.0.scope(), &read.query)
+        .await?;
     if let Some(object) = object
-        && page.items.is_empty()
+        && page.n_objects == 0
     {
         request.ensure_exists(state, caller, object, &read).await?;
     }
     let next = read.next_token(page.next.as_ref());
-    let response = taxii_body(StatusCode::OK, envelope_json(&page.items, next.as_deref()));
+    let response = taxii_body(StatusCode::OK, envelope_json(&page.json, next.as_deref()));
     Ok(with_date_added(
         response,
-        page.items.iter().map(|object| object.entry.date_added),
+        page.date_added
+            .into_iter()
+            .flat_map(|(first, last)| [first, last]),
     ))
 }
 
