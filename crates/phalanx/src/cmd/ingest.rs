@@ -18,6 +18,9 @@ use store::{AddOptions, AnyStore, Collection, NewObject, OutcomeStatus, Store, W
 use crate::global::GlobalArgs;
 use crate::{input, storage};
 
+#[path = "ingest_from.rs"]
+mod from;
+
 /// Inputs with at least this many objects get a progress bar.
 const PROGRESS_THRESHOLD: usize = 1_000;
 
@@ -39,9 +42,12 @@ pub struct Args {
     /// `default`, created on first use].
     #[arg(long, value_name = "NAME")]
     collection: Option<String>,
-    /// The TLP level of objects that carry no TLP marking.
+    /// The TLP level of objects that carry no TLP marking (and of every record of a list).
     #[arg(long, value_name = "LEVEL", default_value = "amber", value_parser = policy::parse_tlp)]
     default_tlp: Tlp,
+    /// Peers' formats: MISP events and feeds, indicator lists.
+    #[command(flatten)]
+    from: from::FromArgs,
 }
 
 /// What happened to one input.
@@ -101,7 +107,7 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
     let collection = storage::collection(&store, args.collection.as_deref()).await?;
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let report = ingest_file(&store, &collection, path, args.default_tlp).await?;
+        let report = ingest_file(&store, &collection, path, args.default_tlp, &args.from).await?;
         if global.json {
             println!("{}", serde_json::to_string(&report)?);
         } else {
@@ -134,6 +140,7 @@ async fn ingest_file(
     collection: &Collection,
     path: &Path,
     default_tlp: Tlp,
+    from: &from::FromArgs,
 ) -> anyhow::Result<FileReport> {
     let started = Instant::now();
     let mut report = FileReport {
@@ -151,7 +158,7 @@ async fn ingest_file(
         elapsed_ms: 0,
         timings_ms: Timings::default(),
     };
-    let parsed = match read(path) {
+    let parsed = match read(path, from, default_tlp) {
         Ok(parsed) => parsed,
         Err(diagnostics) => {
             report.n_rejected = 1;
@@ -263,7 +270,7 @@ struct Timings {
 /// The JSON is validated as written (so that the paths are the input's own); when it has no
 /// error, its objects are converted into typed objects and serialized for the store, spread
 /// over the available cores.
-fn read(path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, Vec<Diagnostic>> {
     let whole = |message: String| vec![Diagnostic::error(None, JsonPath::root(), message)];
     let mut timings = Timings::default();
     let mut clock = Instant::now();
@@ -271,18 +278,24 @@ fn read(path: &Path) -> Result<Parsed, Vec<Diagnostic>> {
         *slot = clock.elapsed().as_millis();
         clock = Instant::now();
     };
-    let text = input::read_to_string(path).map_err(|error| whole(format!("{error:#}")))?;
-    lap(&mut timings.read);
-    let value: Value = serde_json::from_str(&text).map_err(|error| {
-        whole(format!(
-            "invalid JSON at line {}, column {}: {error}",
-            error.line(),
-            error.column()
-        ))
-    })?;
-    drop(text);
+    let (value, import_warnings) = if from.is_stix() {
+        let text = input::read_to_string(path).map_err(|error| whole(format!("{error:#}")))?;
+        lap(&mut timings.read);
+        let value: Value = serde_json::from_str(&text).map_err(|error| {
+            whole(format!(
+                "invalid JSON at line {}, column {}: {error}",
+                error.line(),
+                error.column()
+            ))
+        })?;
+        (value, Vec::new())
+    } else {
+        // MISP, lists: the importer's bundle, then the same checks as a STIX input.
+        from.import(path, default_tlp)?
+    };
     lap(&mut timings.parse);
-    let diagnostics = stix::validate_value(&value, &stix::ValidationOptions::default());
+    let mut diagnostics = stix::validate_value(&value, &stix::ValidationOptions::default());
+    diagnostics.extend(import_warnings);
     lap(&mut timings.validate);
     let is_bundle = value.get("type").and_then(Value::as_str) == Some("bundle");
     let mut parsed = Parsed {

@@ -5,6 +5,7 @@ mod attack;
 mod export_formats;
 mod import_medallion;
 mod ingest;
+mod ingest_from;
 mod kill;
 mod match_;
 mod serve;
