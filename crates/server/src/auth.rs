@@ -81,31 +81,71 @@ pub async fn resolve(
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .ok_or(ApiError::Unauthenticated)?;
-    let (scheme, credentials) = value
-        .trim()
-        .split_once(' ')
-        .ok_or(ApiError::Unauthenticated)?;
-    let credentials = credentials.trim();
-    if scheme.eq_ignore_ascii_case("basic") {
-        let user = basic(state, credentials).await?;
-        let key = format!("user:{}", user.name);
-        Ok((principal_of(state, user).await?, key))
-    } else if scheme.eq_ignore_ascii_case("bearer") {
-        let (user, token_id) = bearer(state, credentials).await?;
-        let key = format!("token:{token_id}");
-        Ok((principal_of(state, user).await?, key))
-    } else {
-        Err(ApiError::Unauthenticated)
+    match parse_authorization(value).ok_or(ApiError::Unauthenticated)? {
+        Credentials::Basic { user, password } => {
+            let user = basic(state, &user, &password).await?;
+            let key = format!("user:{}", user.name);
+            Ok((principal_of(state, user).await?, key))
+        }
+        Credentials::Bearer(token) => {
+            let (user, token_id) = bearer(state, token).await?;
+            let key = format!("token:{token_id}");
+            Ok((principal_of(state, user).await?, key))
+        }
     }
 }
 
-/// Checks HTTP Basic credentials (`base64(user:password)`, RFC 7617).
-async fn basic(state: &AppState, encoded: &str) -> Result<User, ApiError> {
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .map_err(|_| ApiError::Unauthenticated)?;
-    let decoded = String::from_utf8(decoded).map_err(|_| ApiError::Unauthenticated)?;
-    let (name, password) = decoded.split_once(':').ok_or(ApiError::Unauthenticated)?;
+/// The credentials of an `Authorization` header.
+#[derive(PartialEq, Eq)]
+pub enum Credentials<'a> {
+    /// HTTP Basic (RFC 7617): a user name and a password.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// A Bearer token (RFC 6750).
+    Bearer(&'a str),
+}
+
+impl std::fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a secret, even in a debug line.
+        match self {
+            Self::Basic { user, .. } => f
+                .debug_struct("Basic")
+                .field("user", user)
+                .finish_non_exhaustive(),
+            Self::Bearer(_) => f.write_str("Bearer(..)"),
+        }
+    }
+}
+
+/// Parses an `Authorization` header value: `Basic base64(user:password)` or `Bearer token`
+/// (schemes case-insensitive). Returns `None` for anything else; never panics.
+pub fn parse_authorization(value: &str) -> Option<Credentials<'_>> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(rest)
+            .ok()?;
+        let decoded = String::from_utf8(decoded).ok()?;
+        let (user, password) = decoded.split_once(':')?;
+        Some(Credentials::Basic {
+            user: user.to_owned(),
+            password: password.to_owned(),
+        })
+    } else if scheme.eq_ignore_ascii_case("bearer") && !rest.is_empty() {
+        Some(Credentials::Bearer(rest))
+    } else {
+        None
+    }
+}
+
+/// Checks HTTP Basic credentials.
+async fn basic(state: &AppState, name: &str, password: &str) -> Result<User, ApiError> {
     let found = state.store.user_credentials(name).await?;
     let (user, hash) = match found {
         Some((user, Some(hash))) => (Some(user), hash),
@@ -203,4 +243,58 @@ pub fn is_active(
     now: StixTimestamp,
 ) -> bool {
     revoked.is_none() && expires.is_none_or(|expires| expires > now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_basic_and_bearer_and_nothing_else() {
+        assert_eq!(
+            parse_authorization("Basic YWxpY2U6cyVjcjN0OndpdGg6Y29sb25z"),
+            Some(Credentials::Basic {
+                user: "alice".to_owned(),
+                password: "s%cr3t:with:colons".to_owned()
+            })
+        );
+        assert_eq!(
+            parse_authorization("  bearer   phx_0123456789abcdef_x "),
+            Some(Credentials::Bearer("phx_0123456789abcdef_x"))
+        );
+        for bad in [
+            "",
+            "Basic",
+            "Basic !!",
+            "Basic YWxpY2U=",
+            "Bearer ",
+            "Digest x",
+            "Basic /w==",
+        ] {
+            assert_eq!(parse_authorization(bad), None, "{bad:?}");
+        }
+        let debug = format!(
+            "{:?}",
+            parse_authorization("Basic YWxpY2U6c2VjcmV0").unwrap()
+        );
+        assert!(!debug.contains("secret"), "{debug}");
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_any_header_value(value in ".{0,300}") {
+            let _ = parse_authorization(&value);
+        }
+
+        #[test]
+        fn basic_round_trips(user in "[^:\\p{Cc}]{0,40}", password in "\\PC{0,40}") {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            let header = format!("Basic {encoded}");
+            prop_assert_eq!(
+                parse_authorization(&header),
+                Some(Credentials::Basic { user, password })
+            );
+        }
+    }
 }

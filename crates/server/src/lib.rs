@@ -34,14 +34,13 @@ pub use state::{AppState, Clock, SystemClock};
 ///
 /// The layers run, from the outside in: the request span (and request id), the body limit,
 /// authentication with the rate limit (which inserts the [`policy::Principal`]), then the
-/// routes, which record their matched route in the span.
+/// routes. axum applies `layer` to each route, so the span sees the matched route.
 pub fn app(state: AppState) -> Router {
     let limit = usize::try_from(state.config.limits.max_content_length).unwrap_or(usize::MAX);
     Router::new()
         .merge(api::routes().into_router().with_state(state.clone()))
         .merge(taxii::router(state.taxii.clone()))
         .fallback(fallback)
-        .route_layer(middleware::from_fn(trace::record_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -62,12 +62,3 @@ pub async fn request_span(request: Request, next: Next) -> Response {
     }
     response
 }
-
-/// Middleware for inner routers: records the matched route in the current request span,
-/// where the outer middleware could only see the mount point of a nested router.
-pub async fn record_route(request: Request, next: Next) -> Response {
-    if let Some(path) = request.extensions().get::<MatchedPath>() {
-        tracing::Span::current().record("route", path.as_str());
-    }
-    next.run(request).await
-}

@@ -149,7 +149,13 @@ proptest! {
     #[test]
     fn every_principal_receives_exactly_what_the_policy_allows(world in world()) {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        runtime.block_on(check(world));
+        runtime.block_on(async {
+            check(Node::new().await, &world).await;
+            // The same world on PostgreSQL, when the test database is configured.
+            if let Some(node) = Node::postgres().await {
+                check(node, &world).await;
+            }
+        });
     }
 }
 
@@ -162,8 +168,7 @@ struct Person {
     token: String,
 }
 
-async fn check(world: World) {
-    let node = Node::new().await;
+async fn check(node: Node, world: &World) {
     let mut participant_identities = Vec::new();
     let mut people: Vec<Person> = Vec::new();
     for (p, roles) in world.participants.iter().enumerate() {

@@ -118,6 +118,22 @@ impl Node {
         install_logs();
         let dir = tempfile::tempdir().unwrap();
         let store = AnyStore::Sqlite(SqliteStore::open(dir.path()).await.unwrap());
+        Self::on(store, config, dir)
+    }
+
+    /// A node on PostgreSQL in a fresh schema, when `PHALANX_TEST_DATABASE_URL` is set.
+    pub async fn postgres() -> Option<Self> {
+        install_logs();
+        let url = std::env::var("PHALANX_TEST_DATABASE_URL").ok()?;
+        let schema = format!("s_{}", uuid::Uuid::new_v4().simple());
+        let store = store::PostgresStore::connect_in_schema(&url, &schema)
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        Some(Self::on(AnyStore::Postgres(store), Config::default(), dir))
+    }
+
+    fn on(store: AnyStore, config: Config, dir: tempfile::TempDir) -> Self {
         let clock = Arc::new(TestClock(Mutex::new(
             StixTimestamp::parse("2026-11-01T12:00:00Z").unwrap(),
         )));
