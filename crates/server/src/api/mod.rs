@@ -5,7 +5,6 @@
 //! create, list and revoke its own tokens. Routes are added through [`Routes`], which keeps
 //! the list that the OpenAPI test compares with the document.
 
-mod exports;
 mod handlers;
 pub mod schemas;
 
@@ -44,8 +43,6 @@ use crate::state::AppState;
         handlers::create_collection,
         handlers::get_collection,
         handlers::set_collection_access,
-        exports::export,
-        exports::export_file,
     ),
     modifiers(&Authentication),
     security(("basic" = []), ("bearer" = [])),
@@ -178,11 +175,5 @@ pub fn routes() -> Routes {
             Method::PUT,
             "/api/v1/collections/{id}/access",
             put(h::set_collection_access),
-        )
-        .route(Method::GET, "/api/v1/exports/{name}", get(exports::export))
-        .route(
-            Method::GET,
-            "/api/v1/exports/{name}/{id}",
-            get(exports::export_file),
         )
 }
