@@ -17,7 +17,11 @@ def main():
             ours.setdefault(finding["type"], set()).add(finding["value"])
     peers = {}
     for tool in ("ioc-finder", "iocextract"):
-        peers[tool] = {k: set(v) for k, v in json.load(open(f"{out_dir}/{tool}.values.json", encoding="utf-8")).items()}
+        try:
+            values = json.load(open(f"{out_dir}/{tool}.values.json", encoding="utf-8"))
+        except FileNotFoundError:
+            values = {}
+        peers[tool] = {k: set(v) for k, v in values.items()}
     kinds = sorted(set(ours) | {k for p in peers.values() for k in p})
     print("| type | phalanx | ioc-finder | iocextract |")
     print("|---|---:|---:|---:|")

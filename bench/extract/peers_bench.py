@@ -2,7 +2,7 @@
 """Times ioc-finder and iocextract on the benchmark corpus, one document at a time (documents are
 separated by a blank line), and writes their findings per type.
 
-    peers_bench.py CORPUS.txt OUT_DIR
+    peers_bench.py CORPUS.txt OUT_DIR [TOOL...]
 
 Prints one JSON line per tool: {"tool", "version", "bytes", "cpu_seconds", "mb_per_s",
 "counts": {type: n}} and writes OUT_DIR/<tool>.values.json ({type: [distinct values]}).
@@ -53,7 +53,7 @@ def run_iocextract(docs):
     started = time.process_time()
     for doc in docs:
         for kind, function in IOCEXTRACT.items():
-            values[kind].update(function(doc, refang=True) if kind in ("urls", "emails", "ipv4s", "ipv6s") else function(doc))
+            values[kind].update(function(doc, refang=True) if kind in ("urls", "emails", "ipv4s") else function(doc))
     return time.process_time() - started, values
 
 
@@ -62,7 +62,10 @@ def main():
     text = open(corpus, encoding="utf-8").read()
     docs = [doc for doc in text.split("\n\n") if doc.strip()]
     n_bytes = sum(len(doc.encode("utf-8")) for doc in docs)
+    only = set(sys.argv[3:])
     for tool, runner in (("ioc-finder", run_ioc_finder), ("iocextract", run_iocextract)):
+        if only and tool not in only:
+            continue
         cpu, values = runner(docs)
         with open(f"{out_dir}/{tool}.values.json", "w", encoding="utf-8") as out:
             json.dump({kind: sorted(found) for kind, found in values.items()}, out)

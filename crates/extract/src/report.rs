@@ -329,7 +329,9 @@ pub fn report_bundle(
 }
 
 fn new_common(id: StixId, options: &ReportOptions) -> CommonProperties {
-    let mut common = CommonProperties::new_sdo(id, options.created);
+    // STIX 2.1 requires `created` and `modified` of relationships (and recommends it for every
+    // object) to be precise to the millisecond.
+    let mut common = CommonProperties::new_sdo(id, options.created.with_frac_digits(3));
     common.created_by_ref = options.created_by_ref.clone();
     if !options.object_marking_refs.is_empty() {
         common.object_marking_refs = Some(options.object_marking_refs.clone());

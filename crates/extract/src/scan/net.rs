@@ -299,7 +299,10 @@ pub(crate) fn check_domain(name: &[u8], defanged: bool) -> Name {
             _ => false,
         }
     };
-    if !known && !defanged {
+    // An unknown top-level domain is accepted only when the name was written defanged, and
+    // only a short one (`example[.]tld`): text glued by PDF extraction gives
+    // `evil[.]infoJanuary`, which is not a name.
+    if !known && (!defanged || tld.len() > 6) {
         return Name::Invalid;
     }
     let value = String::from_utf8(lower).expect("ASCII labels");
