@@ -1,10 +1,12 @@
-//! The admin REST API under `/api/v1/` (JSON): participants, users, tokens, collections and
-//! `whoami`, described by the OpenAPI document at `/api/v1/openapi.json`.
+//! The admin REST API under `/api/v1/` (JSON): participants, users, tokens, collections,
+//! `whoami`, and each principal's exports for defenders' tools (`exports`), described by the
+//! OpenAPI document at `/api/v1/openapi.json`.
 //!
 //! Administration needs the `admin` role; any authenticated user may read `whoami` and
 //! create, list and revoke its own tokens. Routes are added through [`Routes`], which keeps
 //! the list that the OpenAPI test compares with the document.
 
+mod exports;
 mod handlers;
 pub mod schemas;
 
@@ -43,6 +45,8 @@ use crate::state::AppState;
         handlers::create_collection,
         handlers::get_collection,
         handlers::set_collection_access,
+        exports::export,
+        exports::export_file,
     ),
     modifiers(&Authentication),
     security(("basic" = []), ("bearer" = [])),
@@ -175,5 +179,11 @@ pub fn routes() -> Routes {
             Method::PUT,
             "/api/v1/collections/{id}/access",
             put(h::set_collection_access),
+        )
+        .route(Method::GET, "/api/v1/exports/{name}", get(exports::export))
+        .route(
+            Method::GET,
+            "/api/v1/exports/{name}/{id}",
+            get(exports::export_file),
         )
 }

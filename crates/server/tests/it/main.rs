@@ -3,6 +3,7 @@
 
 mod admin;
 mod auth;
+mod exports;
 mod limits;
 mod logs;
 mod openapi;
