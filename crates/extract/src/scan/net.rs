@@ -36,6 +36,9 @@ fn ends_url(b: u8) -> bool {
         || b == 0x7f
 }
 
+/// Schemes recognised at the end of a longer word.
+const KNOWN_SCHEMES: [&str; 7] = ["https", "hxxps", "http", "hxxp", "sftp", "ftps", "ftp"];
+
 /// Finds explicit URLs (`scheme://...`) in a token.
 pub(super) fn urls(sc: &mut Scanner<'_>, start: usize, end: usize) {
     let bytes = sc.bytes;
@@ -55,6 +58,16 @@ pub(super) fn urls(sc: &mut Scanner<'_>, start: usize, end: usize) {
         while scheme_start < sep && !bytes[scheme_start].is_ascii_alphabetic() {
             scheme_start += 1;
         }
+        // A scheme glued to the word before it (`ransomwarehxxp://`, from text extraction):
+        // keep the known scheme at its end.
+        let scheme_text = sc.text[scheme_start..sep].to_ascii_lowercase();
+        if !KNOWN_SCHEMES.contains(&scheme_text.as_str())
+            && let Some(known) = KNOWN_SCHEMES
+                .iter()
+                .find(|known| scheme_text.len() > known.len() && scheme_text.ends_with(*known))
+        {
+            scheme_start = sep - known.len();
+        }
         let scheme_len = sep - scheme_start;
         if !(2..=16).contains(&scheme_len) {
             continue;
@@ -66,7 +79,12 @@ pub(super) fn urls(sc: &mut Scanner<'_>, start: usize, end: usize) {
             continue;
         };
         let mut value = String::with_capacity(parsed.end - scheme_start);
-        value.push_str(&sc.text[scheme_start..sep].to_ascii_lowercase());
+        let scheme = sc.text[scheme_start..sep].to_ascii_lowercase();
+        value.push_str(match scheme.as_str() {
+            "hxxp" | "h**p" | "h__p" | "h00p" => "http",
+            "hxxps" | "h**ps" | "h__ps" | "h00ps" => "https",
+            other => other,
+        });
         value.push_str("://");
         value.push_str(&sc.text[sep + 3..parsed.host.start]);
         value.push_str(&sc.text[parsed.host.clone()].to_ascii_lowercase());
