@@ -148,23 +148,38 @@ impl JsonPath {
 
     /// Returns this path extended by an object key.
     pub fn key(&self, key: &str) -> Self {
-        let mut path = self.0.clone();
+        let mut path = self.clone();
+        path.push_key(key);
+        path
+    }
+
+    /// Returns this path extended by an array index.
+    pub fn index(&self, index: usize) -> Self {
+        let mut path = self.clone();
+        path.push_index(index);
+        path
+    }
+
+    /// Extends this path by an object key, in place.
+    pub(crate) fn push_key(&mut self, key: &str) {
         if key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
             && !key.is_empty()
         {
-            path.push('.');
-            path.push_str(key);
+            self.0.push('.');
+            self.0.push_str(key);
         } else {
-            path.push_str(&format!("[{}]", serde_json::Value::from(key)));
+            self.0.push('[');
+            self.0.push_str(&serde_json::Value::from(key).to_string());
+            self.0.push(']');
         }
-        Self(path)
     }
 
-    /// Returns this path extended by an array index.
-    pub fn index(&self, index: usize) -> Self {
-        Self(format!("{}[{index}]", self.0))
+    /// Extends this path by an array index, in place.
+    pub(crate) fn push_index(&mut self, index: usize) {
+        use std::fmt::Write as _;
+        let _ = write!(self.0, "[{index}]");
     }
 
     /// Returns `other` appended to this path.

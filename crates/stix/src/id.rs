@@ -38,7 +38,14 @@ impl StixId {
             value: text.to_owned(),
             reason,
         };
-        let Some(sep) = text.find("--").filter(|&idx| idx > 0) else {
+        // Ids are parsed for every object and every reference of a bundle, so this looks for
+        // the separator byte by byte rather than with a substring searcher.
+        let bytes = text.as_bytes();
+        let Some(sep) = (1..bytes.len())
+            .find(|&idx| bytes[idx] == b'-' && bytes[idx - 1] == b'-')
+            .map(|idx| idx - 1)
+            .filter(|&idx| idx > 0)
+        else {
             return Err(err("expected `type--uuid`"));
         };
         // Type names may themselves contain single hyphens, never a double one, so the first
@@ -51,7 +58,10 @@ impl StixId {
         if uuid_text.bytes().any(|b| b.is_ascii_uppercase()) {
             return Err(err("the UUID must be lower case"));
         }
-        Uuid::try_parse(uuid_text).map_err(|_| err("the UUID is malformed"))?;
+        if !is_hyphenated_uuid(uuid_text.as_bytes()) {
+            return Err(err("the UUID is malformed"));
+        }
+        debug_assert!(Uuid::try_parse(uuid_text).is_ok());
         let type_len = u16::try_from(object_type.len()).map_err(|_| err("type name too long"))?;
         Ok(Self {
             text: text.into(),
@@ -104,6 +114,16 @@ impl StixId {
         Uuid::try_parse(&self.text[usize::from(self.type_len) + 2..])
             .expect("checked when the identifier was parsed")
     }
+}
+
+/// Returns whether `text` is the hyphenated form of a UUID (`8-4-4-4-12` hex digits), the only
+/// form of 36 characters that [`Uuid::try_parse`] accepts.
+fn is_hyphenated_uuid(text: &[u8]) -> bool {
+    text.len() == 36
+        && text.iter().enumerate().all(|(idx, &b)| match idx {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 impl fmt::Display for StixId {
@@ -179,7 +199,10 @@ impl ObjectType {
         {
             return Err("a type name may only contain a-z, 0-9 and '-'");
         }
-        if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
+        if name.starts_with('-')
+            || name.ends_with('-')
+            || name.as_bytes().windows(2).any(|pair| pair == b"--")
+        {
             return Err("a type name may not start or end with '-' or contain '--'");
         }
         Ok(())
@@ -226,6 +249,26 @@ mod tests {
             "in--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
         ] {
             assert!(StixId::parse(bad).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn uuid_check_agrees_with_the_uuid_crate_on_36_characters() {
+        for text in [
+            "0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061",
+            "0c7b5b88-8ff7-4a4d-aa9d-feb398cd006g",
+            "0c7b5b888ff7-4a4d-aa9d-feb398cd0061-",
+            "0c7b5b888ff74a4daa9dfeb398cd0061aaaa",
+            "0c7b5b88-8ff7-4a4d-aa9d+feb398cd0061",
+            "{c7b5b88-8ff7-4a4d-aa9d-feb398cd006}",
+            "00000000-0000-0000-0000-000000000000",
+            "0c7b5b88-8ff7-4a4d-aa9d-feb398cd00é",
+        ] {
+            assert_eq!(
+                is_hyphenated_uuid(text.as_bytes()),
+                text.len() == 36 && Uuid::try_parse(text).is_ok(),
+                "{text}"
+            );
         }
     }
 

@@ -83,14 +83,19 @@ impl Tlp {
 
     /// Returns the id of the official TLP 2.0 marking definition of this level.
     pub fn marking_id(self) -> StixId {
-        let text = match self {
+        StixId::parse(self.marking_id_str())
+            .expect("the official TLP 2.0 ids are valid identifiers")
+    }
+
+    /// Returns the text of [`Tlp::marking_id`], without parsing it.
+    fn marking_id_str(self) -> &'static str {
+        match self {
             Tlp::Clear => "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487",
             Tlp::Green => "marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb",
             Tlp::Amber => "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421",
             Tlp::AmberStrict => "marking-definition--939a9414-2ddd-4d32-a0cd-375ea402b003",
             Tlp::Red => "marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1",
-        };
-        StixId::parse(text).expect("the official TLP 2.0 ids are valid identifiers")
+        }
     }
 
     /// Returns the level a marking reference stands for: a TLP 2.0 marking definition, or a
@@ -98,7 +103,7 @@ impl Tlp {
     pub fn from_marking_ref(id: &StixId) -> Option<Tlp> {
         Tlp::ALL
             .into_iter()
-            .find(|tlp| tlp.marking_id() == *id)
+            .find(|tlp| tlp.marking_id_str() == id.as_str())
             .or_else(|| {
                 TLP_1_0_MARKING_IDS
                     .iter()

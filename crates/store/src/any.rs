@@ -51,6 +51,14 @@ impl AnyStore {
             StoreLocation::Postgres { url } => Self::Postgres(PostgresStore::connect(url).await?),
         })
     }
+
+    /// Closes the store's connections, waiting for them (see [`SqliteStore::close`]).
+    pub async fn close(&self) {
+        match self {
+            Self::Sqlite(store) => store.close().await,
+            Self::Postgres(store) => store.close().await,
+        }
+    }
 }
 
 macro_rules! dispatch {

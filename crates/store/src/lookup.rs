@@ -1,5 +1,7 @@
 //! Indicator and observable values kept beside each object version for fast look-up:
-//! "which stored objects mention this domain, address, URL, e-mail address or hash?".
+//! "which stored objects mention this domain, address, URL, e-mail address or hash?", and
+//! the external ids of objects ("which object is ATT&CK `T1059.001`?", see
+//! [`external_id_values`](crate::external_id_values)).
 //!
 //! A value has a kind, named like the STIX pattern object path it comes from
 //! (`domain-name:value`, `file:hashes.'SHA-256'`), and is normalized the same way on the way

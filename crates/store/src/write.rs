@@ -188,6 +188,7 @@ impl Row {
     pub(crate) fn new(new: &NewObject, options: &AddOptions) -> Self {
         let object = &new.object;
         let mut lookup_values = observable_values(object);
+        lookup_values.extend(crate::external_ids::external_id_values(object));
         lookup_values.extend(new.lookup_values.iter().cloned());
         lookup_values.sort();
         lookup_values.dedup();

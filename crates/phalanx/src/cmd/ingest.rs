@@ -12,12 +12,14 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use policy::Tlp;
 use serde_json::Value;
-use stix::{Diagnostic, JsonPath, StixObject};
+use stix::{Diagnostic, JsonPath, StixObject, ValidationOptions};
 use store::{AddOptions, AnyStore, Collection, NewObject, OutcomeStatus, Store, WriteMode};
 
 use crate::global::GlobalArgs;
 use crate::{input, storage};
 
+#[path = "ingest_bundle.rs"]
+mod bundle;
 #[path = "ingest_from.rs"]
 mod from;
 
@@ -126,6 +128,9 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
             total(|r| r.n_rejected),
         );
     }
+    // Closing waits for the last connection, which folds the write-ahead log into the
+    // database file, so that the next command does not have to.
+    store.close().await;
     let any_rejected = reports.iter().any(|report| report.n_rejected > 0);
     Ok(if any_rejected {
         ExitCode::from(1)
@@ -190,7 +195,7 @@ async fn ingest_file(
         report.elapsed_ms = started.elapsed().as_millis();
         return Ok(report);
     }
-    let progress = progress_bar(parsed.objects.len());
+    let progress = progress_bar(parsed.objects.len(), "storing");
     let options = AddOptions {
         default_tlp,
         mode: WriteMode::AllOrNothing,
@@ -254,22 +259,37 @@ struct Parsed {
     timings: Timings,
 }
 
-/// Where an ingest spends its time, in milliseconds.
+/// Where an ingest spends its time, in milliseconds of wall-clock time.
 #[derive(Debug, Default, serde::Serialize)]
 struct Timings {
+    /// Reading (and decompressing) the input.
     read: u128,
+    /// Parsing: a STIX bundle's own properties and where each object's text lies, or the
+    /// whole input when it is something else (or an importer's input).
     parse: u128,
-    validate: u128,
-    /// Conversion to typed objects and their stored JSON.
-    convert: u128,
+    /// Validating, then converting into typed objects and their stored JSON; a STIX bundle's
+    /// objects are parsed, validated and converted one by one on every core, so that its
+    /// whole time is here.
+    check: u128,
+    /// Storing: one transaction, its commit and the checkpoint of the write-ahead log.
     store: u128,
+}
+
+/// The validation ingest enforces: every MUST of the spec as an error (STIX patterns
+/// included, checked by `stix-pattern`), every SHOULD as a warning.
+fn validation_options() -> ValidationOptions {
+    ValidationOptions {
+        pattern_checker: Some(crate::cmd::validate::PATTERN_CHECKER),
+        ..ValidationOptions::default()
+    }
 }
 
 /// Reads, parses and validates one input; `Err` when it cannot be read or parsed at all.
 ///
 /// The JSON is validated as written (so that the paths are the input's own); when it has no
 /// error, its objects are converted into typed objects and serialized for the store, spread
-/// over the available cores.
+/// over the available cores. A STIX bundle's objects are parsed, validated and converted one
+/// by one on every core, its text parsed once.
 fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, Vec<Diagnostic>> {
     let whole = |message: String| vec![Diagnostic::error(None, JsonPath::root(), message)];
     let mut timings = Timings::default();
@@ -278,25 +298,26 @@ fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, 
         *slot = clock.elapsed().as_millis();
         clock = Instant::now();
     };
+    let options = validation_options();
     let (value, import_warnings) = if from.is_stix() {
         let text = input::read_to_string(path).map_err(|error| whole(format!("{error:#}")))?;
         lap(&mut timings.read);
-        let value: Value = serde_json::from_str(&text).map_err(|error| {
-            whole(format!(
-                "invalid JSON at line {}, column {}: {error}",
-                error.line(),
-                error.column()
-            ))
-        })?;
+        if let Some(split) = bundle::split(&text) {
+            lap(&mut timings.parse);
+            return Ok(read_bundle(&split, &options, timings));
+        }
+        // Not a bundle with a list of objects (one object, or content to refuse): parsed
+        // whole.
+        let value: Value =
+            serde_json::from_str(&text).map_err(|error| whole(json_error(&text, &error)))?;
         (value, Vec::new())
     } else {
         // MISP, lists: the importer's bundle, then the same checks as a STIX input.
         from.import(path, default_tlp)?
     };
     lap(&mut timings.parse);
-    let mut diagnostics = stix::validate_value(&value, &stix::ValidationOptions::default());
+    let mut diagnostics = stix::validate_value(&value, &options);
     diagnostics.extend(import_warnings);
-    lap(&mut timings.validate);
     let is_bundle = value.get("type").and_then(Value::as_str) == Some("bundle");
     let mut parsed = Parsed {
         n_objects: if is_bundle {
@@ -321,8 +342,57 @@ fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, 
         return Ok(parsed);
     }
     parsed.objects = convert(value, is_bundle)?;
-    lap(&mut parsed.timings.convert);
+    lap(&mut parsed.timings.check);
     Ok(parsed)
+}
+
+/// Checks a STIX bundle split by [`bundle::split`] on every core.
+fn read_bundle(
+    split: &bundle::Split<'_>,
+    options: &ValidationOptions,
+    mut timings: Timings,
+) -> Parsed {
+    let started = Instant::now();
+    let n_objects = split.objects.len();
+    let progress = progress_bar(n_objects, "checking");
+    let n_threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let checked = bundle::check(split, options, n_threads, progress.as_ref());
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    timings.check = started.elapsed().as_millis();
+    Parsed {
+        n_objects,
+        objects: checked.objects,
+        diagnostics: checked.diagnostics,
+        is_bundle: true,
+        spec_version: split
+            .properties
+            .get("spec_version")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        timings,
+    }
+}
+
+/// Describes a JSON syntax error by its line, column and byte offset in `text`.
+fn json_error(text: &str, error: &serde_json::Error) -> String {
+    let (line, column) = (error.line(), error.column());
+    // serde_json's message ends with the position, which this message gives first.
+    let message = error.to_string();
+    let message = message
+        .strip_suffix(&format!(" at line {line} column {column}"))
+        .unwrap_or(&message);
+    if line == 0 {
+        return format!("invalid JSON: {message}");
+    }
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let offset = line_start + column.saturating_sub(1);
+    format!("invalid JSON at line {line}, column {column} (byte {offset}): {message}")
 }
 
 /// Converts the objects of a bundle (or the one object) into typed objects with their stored
@@ -425,14 +495,18 @@ fn count_objects(errors: &[Diagnostic]) -> usize {
     ids.len()
 }
 
-fn progress_bar(n_objects: usize) -> Option<ProgressBar> {
+/// Returns a progress bar for `n_objects` objects, labelled with what is done to them, for
+/// inputs large enough to need one.
+fn progress_bar(n_objects: usize, doing: &str) -> Option<ProgressBar> {
     if n_objects < PROGRESS_THRESHOLD {
         return None;
     }
     let bar = ProgressBar::new(n_objects as u64);
     bar.set_style(
-        ProgressStyle::with_template("storing {bar:40} {pos}/{len} objects ({per_sec}, {eta})")
-            .expect("the template is valid"),
+        ProgressStyle::with_template(&format!(
+            "{doing} {{bar:40}} {{pos}}/{{len}} objects ({{per_sec}}, {{eta}})"
+        ))
+        .expect("the template is valid"),
     );
     Some(bar)
 }

@@ -273,6 +273,7 @@ fn produce(
                     collection: Some(stored.entry.collection),
                     date_added: Some(stored.entry.date_added),
                     json: Some(&stored.json),
+                    values: None,
                 })
                 .map_err(ApiError::internal)?;
         }

@@ -166,9 +166,9 @@ macro_rules! stix_objects {
                 value: Value,
             ) -> Result<Self, serde_path_to_error::Error<serde_json::Error>> {
                 Ok(match object_type {
-                    $( $type_name => Self::$variant(Box::new(serde_path_to_error::deserialize(value)?)), )*
+                    $( $type_name => Self::$variant(Box::new(deserialize_tracked(value)?)), )*
                     _ => {
-                        let mut object: CustomObject = serde_path_to_error::deserialize(value)?;
+                        let mut object: CustomObject = deserialize_tracked(value)?;
                         object.object_type = ObjectType::parse(object_type).ok();
                         Self::Custom(Box::new(object))
                     }
@@ -221,6 +221,17 @@ stix_objects! {
     MarkingDefinition = "marking-definition", Meta;
     LanguageContent = "language-content", Meta;
     ExtensionDefinition = "extension-definition", Meta;
+}
+
+/// Deserializes `value`, tracking the path to the problem only when there is one: the plain
+/// deserializer is cheaper, and most objects have no problem.
+fn deserialize_tracked<T: serde::de::DeserializeOwned>(
+    value: Value,
+) -> Result<T, serde_path_to_error::Error<serde_json::Error>> {
+    match T::deserialize(&value) {
+        Ok(object) => Ok(object),
+        Err(_) => serde_path_to_error::deserialize(value),
+    }
 }
 
 /// Returns the category of a type name: a spec type's own, or [`Category::Custom`].

@@ -11,7 +11,7 @@ use crate::error::{Diagnostic, JsonPath, Severity};
 /// Collects diagnostics for one run.
 pub(crate) struct Ctx<'a> {
     pub options: &'a ValidationOptions,
-    enabled: EnabledChecks,
+    enabled: &'a EnabledChecks,
     /// The id of the object being checked, when it could be read.
     pub object_id: Option<StixId>,
     /// While checking the observables embedded in observed-data `objects`: the type of each
@@ -21,7 +21,7 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(options: &'a ValidationOptions, enabled: EnabledChecks) -> Self {
+    pub(crate) fn new(options: &'a ValidationOptions, enabled: &'a EnabledChecks) -> Self {
         Self {
             options,
             enabled,
@@ -103,12 +103,29 @@ impl<'a> At<'a> {
         At::Index(self, index)
     }
 
-    /// Builds the path.
+    /// Builds the path, from its base outwards.
     pub(crate) fn to_path(self) -> JsonPath {
-        match self {
-            At::Base(path) => path.clone(),
-            At::Key(parent, key) => (*parent).to_path().key(key),
-            At::Index(parent, index) => (*parent).to_path().index(index),
+        // Collect the segments first so that the path is built by appending, not by copying
+        // it once per level.
+        let mut segments: Vec<At<'_>> = Vec::new();
+        let mut current = self;
+        let base = loop {
+            match current {
+                At::Base(path) => break path,
+                At::Key(parent, _) | At::Index(parent, _) => {
+                    segments.push(current);
+                    current = *parent;
+                }
+            }
+        };
+        let mut path = base.clone();
+        for segment in segments.into_iter().rev() {
+            match segment {
+                At::Key(_, key) => path.push_key(key),
+                At::Index(_, index) => path.push_index(index),
+                At::Base(_) => unreachable!("only the loop's end is a base"),
+            }
         }
+        path
     }
 }

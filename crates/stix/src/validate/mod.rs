@@ -24,6 +24,7 @@ mod types;
 use serde_json::{Map, Value};
 
 pub use checks::{CHECKS, CheckInfo, CheckNameError, Requirement, check_info};
+pub use objects::ObjectKey;
 
 use crate::error::{Diagnostic, JsonPath};
 use crate::{Bundle, StixObject};
@@ -165,10 +166,121 @@ pub fn validate_value(value: &Value, options: &ValidationOptions) -> Vec<Diagnos
     })
 }
 
+/// Validates a bundle one part at a time: its own properties ([`BundleValidator::new`]), then
+/// each object ([`BundleValidator::check_object`], in any order and on any thread), then the
+/// rules across objects ([`BundleValidator::finish`]).
+///
+/// A caller that parsed the bundle's objects one by one can so check each object while it is
+/// at hand, on several threads, and drop it before the next: concatenated in that order (the
+/// objects' diagnostics by index), the diagnostics are those [`validate_value`] gives for the
+/// whole bundle.
+///
+/// ```
+/// use serde_json::{Map, Value, json};
+/// use stix::validate::BundleValidator;
+///
+/// let objects = [json!({"type": "x-acme-widget"})];
+/// let mut properties = Map::new();
+/// properties.insert("type".into(), "bundle".into());
+/// properties.insert("id".into(), "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d".into());
+/// let options = stix::ValidationOptions::default();
+/// let (validator, mut diagnostics) = BundleValidator::new(&properties, objects.len(), &options);
+/// let mut keys = Vec::new();
+/// for (idx, object) in objects.iter().enumerate() {
+///     let (found, key) = validator.check_object(idx, object);
+///     diagnostics.extend(found);
+///     keys.push(key);
+/// }
+/// diagnostics.extend(validator.finish(&keys));
+/// let mut whole = properties.clone();
+/// whole.insert("objects".into(), Value::Array(objects.to_vec()));
+/// assert_eq!(diagnostics, stix::validate_value(&Value::Object(whole), &options));
+/// ```
+#[derive(Debug)]
+pub struct BundleValidator<'a> {
+    options: &'a ValidationOptions,
+    /// `None` when the options name unknown checks (reported once, by [`BundleValidator::new`]).
+    enabled: Option<EnabledChecks>,
+    /// The STIX version the bundle gives its objects.
+    object_version: Option<String>,
+}
+
+impl<'a> BundleValidator<'a> {
+    /// Checks the bundle's own properties; `properties` holds every property of the bundle but
+    /// `objects`, which is a list of `n_objects` items.
+    pub fn new(
+        properties: &Map<String, Value>,
+        n_objects: usize,
+        options: &'a ValidationOptions,
+    ) -> (Self, Vec<Diagnostic>) {
+        debug_assert!(
+            !properties.contains_key("objects"),
+            "the objects are checked one by one"
+        );
+        let enabled = match EnabledChecks::resolve(options) {
+            Ok(enabled) => enabled,
+            Err(error) => {
+                let validator = Self {
+                    options,
+                    enabled: None,
+                    object_version: None,
+                };
+                let diagnostic = Diagnostic::error(None, JsonPath::root(), error.to_string());
+                return (validator, vec![diagnostic]);
+            }
+        };
+        let mut ctx = Ctx::new(options, &enabled);
+        let root = JsonPath::root();
+        let path = At::Base(&root);
+        let object_version =
+            objects::check_envelope(&mut ctx, properties, &path).map(str::to_owned);
+        objects::check_objects_len(&mut ctx, n_objects, &path.key("objects"));
+        let diagnostics = ctx.finish();
+        let validator = Self {
+            options,
+            enabled: Some(enabled),
+            object_version,
+        };
+        (validator, diagnostics)
+    }
+
+    /// Checks the `idx`-th object of the bundle (paths like `$.objects[3].valid_until`), and
+    /// returns its diagnostics with what [`BundleValidator::finish`] needs of it.
+    pub fn check_object(&self, idx: usize, object: &Value) -> (Vec<Diagnostic>, ObjectKey) {
+        let Some(enabled) = &self.enabled else {
+            return (Vec::new(), ObjectKey::default());
+        };
+        let mut ctx = Ctx::new(self.options, enabled);
+        let root = JsonPath::root();
+        let base = At::Base(&root);
+        let objects_path = base.key("objects");
+        objects::check_bundle_item(
+            &mut ctx,
+            object,
+            &objects_path.index(idx),
+            self.object_version.as_deref(),
+        );
+        let key = ObjectKey::of(&ctx, object);
+        (ctx.finish(), key)
+    }
+
+    /// Checks the rules across the bundle's objects, given the key of every object in order.
+    pub fn finish(&self, keys: &[ObjectKey]) -> Vec<Diagnostic> {
+        let Some(enabled) = &self.enabled else {
+            return Vec::new();
+        };
+        let mut ctx = Ctx::new(self.options, enabled);
+        let root = JsonPath::root();
+        let base = At::Base(&root);
+        objects::check_bundle_shoulds(&mut ctx, keys, &base.key("objects"));
+        ctx.finish()
+    }
+}
+
 fn run(options: &ValidationOptions, body: impl FnOnce(&mut Ctx)) -> Vec<Diagnostic> {
     match EnabledChecks::resolve(options) {
         Ok(enabled) => {
-            let mut ctx = Ctx::new(options, enabled);
+            let mut ctx = Ctx::new(options, &enabled);
             body(&mut ctx);
             ctx.finish()
         }

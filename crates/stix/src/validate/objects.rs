@@ -300,6 +300,29 @@ fn select<'v>(root: &'v Value, selector: &str) -> Option<&'v Value> {
 
 /// Checks a bundle at `path`: its own properties, every object, and the rules across objects.
 pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_>) {
+    let object_version = check_envelope(ctx, map, path);
+    let objects_path = path.key("objects");
+    let objects = match map.get("objects") {
+        None => return,
+        Some(Value::Array(objects)) => objects,
+        Some(_) => return ctx.must("property-type", &objects_path, "`objects` must be a list"),
+    };
+    check_objects_len(ctx, objects.len(), &objects_path);
+    let mut keys = Vec::with_capacity(objects.len());
+    for (idx, object) in objects.iter().enumerate() {
+        check_bundle_item(ctx, object, &objects_path.index(idx), object_version);
+        keys.push(ObjectKey::of(ctx, object));
+    }
+    check_bundle_shoulds(ctx, &keys, &objects_path);
+}
+
+/// Checks a bundle's own properties (`type`, `id`, `spec_version` and no others; `objects` is
+/// left to the caller) and returns the STIX version its objects are validated against.
+pub(crate) fn check_envelope<'m>(
+    ctx: &mut Ctx,
+    map: &'m Map<String, Value>,
+    path: &At<'_>,
+) -> Option<&'m str> {
     if get_str(map, "type") != Some("bundle") {
         ctx.must(
             "bundle",
@@ -335,37 +358,87 @@ pub(crate) fn check_bundle(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'_
         );
     }
     check_bundle_own_shoulds(ctx, map, path);
-    let object_version = get_str(map, "spec_version").or(Some("2.1"));
-    let objects_path = path.key("objects");
-    let objects = match map.get("objects") {
-        None => return,
-        Some(Value::Array(objects)) => objects,
-        Some(_) => return ctx.must("property-type", &objects_path, "`objects` must be a list"),
-    };
-    if objects.is_empty() {
+    get_str(map, "spec_version").or(Some("2.1"))
+}
+
+/// Checks the length of a bundle's `objects` list: when present, it must not be empty.
+pub(crate) fn check_objects_len(ctx: &mut Ctx, n_objects: usize, objects_path: &At<'_>) {
+    if n_objects == 0 {
         ctx.must(
             "empty-list",
-            &objects_path,
+            objects_path,
             "`objects` must not be an empty list",
         );
     }
-    for (idx, object) in objects.iter().enumerate() {
-        match object {
-            Value::Object(object_map) => check_object(
-                ctx,
-                object_map,
-                &objects_path.index(idx),
-                None,
-                object_version,
-            ),
-            _ => ctx.must(
-                "bundle",
-                &objects_path.index(idx),
-                "each item of `objects` must be a STIX object",
-            ),
-        }
+}
+
+/// Checks one item of a bundle's `objects` at `path`.
+pub(crate) fn check_bundle_item(
+    ctx: &mut Ctx,
+    object: &Value,
+    path: &At<'_>,
+    object_version: Option<&str>,
+) {
+    match object {
+        Value::Object(object_map) => check_object(ctx, object_map, path, None, object_version),
+        _ => ctx.must(
+            "bundle",
+            path,
+            "each item of `objects` must be a STIX object",
+        ),
     }
-    check_bundle_shoulds(ctx, objects, &objects_path);
+}
+
+/// What the rules across a bundle's objects (`duplicate-ids`, `enforce-refs`) need to know of
+/// one object, so that the objects themselves need not be kept until the end of the bundle.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ObjectKey {
+    /// `id`, when it is a string.
+    id: Option<String>,
+    /// `modified`, when it is a string and `duplicate-ids` runs.
+    modified: Option<String>,
+    /// The references `enforce-refs` checks, as (property, id), when that check runs.
+    refs: Vec<(&'static str, String)>,
+}
+
+impl ObjectKey {
+    /// Takes what the enabled checks of `ctx` need of `object`.
+    pub(crate) fn of(ctx: &Ctx, object: &Value) -> Self {
+        let Some(map) = object.as_object() else {
+            return Self::default();
+        };
+        let id = get_str(map, "id").map(str::to_owned);
+        let modified = if ctx.runs("duplicate-ids") {
+            get_str(map, "modified").map(str::to_owned)
+        } else {
+            None
+        };
+        let mut refs = Vec::new();
+        if ctx.runs("enforce-refs") {
+            let names: &[&'static str] = match get_str(map, "type") {
+                Some("relationship") => &["source_ref", "target_ref"],
+                Some("sighting") => &[
+                    "sighting_of_ref",
+                    "observed_data_refs",
+                    "where_sighted_refs",
+                ],
+                _ => &[],
+            };
+            for name in names {
+                match map.get(*name) {
+                    Some(Value::String(id)) => refs.push((*name, id.clone())),
+                    Some(Value::Array(items)) => refs.extend(
+                        items
+                            .iter()
+                            .filter_map(Value::as_str)
+                            .map(|id| (*name, id.to_owned())),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        Self { id, modified, refs }
+    }
 }
 
 /// The SHOULD checks of the bundle itself: a UUIDv4 id and no custom properties.
@@ -403,64 +476,48 @@ fn check_bundle_own_shoulds(ctx: &mut Ctx, map: &Map<String, Value>, path: &At<'
     ctx.object_id = outer_id;
 }
 
-fn check_bundle_shoulds(ctx: &mut Ctx, objects: &[Value], objects_path: &At<'_>) {
+/// The rules across a bundle's objects: no two objects with the same id and `modified`
+/// (`duplicate-ids`), and, with `enforce-refs`, relationships and sightings referring only to
+/// objects of the bundle.
+pub(crate) fn check_bundle_shoulds(ctx: &mut Ctx, keys: &[ObjectKey], objects_path: &At<'_>) {
     let mut versions: HashMap<&str, Vec<&str>> = HashMap::new();
     let enforce_refs = ctx.runs("enforce-refs");
     let ids: HashSet<&str> = if enforce_refs {
-        objects
-            .iter()
-            .filter_map(|object| object.get("id")?.as_str())
-            .collect()
+        keys.iter().filter_map(|key| key.id.as_deref()).collect()
     } else {
         HashSet::new()
     };
     let check_duplicates = ctx.runs("duplicate-ids");
-    for (idx, object) in objects.iter().enumerate() {
-        let Some(map) = object.as_object() else {
-            continue;
-        };
-        let object_id = get_str(map, "id").and_then(|id| StixId::parse(id).ok());
-        let outer_id = std::mem::replace(&mut ctx.object_id, object_id);
+    for (idx, key) in keys.iter().enumerate() {
+        // The diagnostics name the object, whose id is parsed only when there is one.
+        let object_id = || key.id.as_deref().and_then(|id| StixId::parse(id).ok());
         if check_duplicates
-            && let (Some(id), Some(modified)) = (get_str(map, "id"), get_str(map, "modified"))
+            && let (Some(id), Some(modified)) = (key.id.as_deref(), key.modified.as_deref())
         {
             let seen = versions.entry(id).or_default();
             if seen.contains(&modified) {
+                let outer_id = std::mem::replace(&mut ctx.object_id, object_id());
                 ctx.should(
                     "duplicate-ids",
                     &objects_path.index(idx),
                     format!("{id} appears twice with `modified` {modified}; versions of an object need different `modified` values"),
                 );
+                ctx.object_id = outer_id;
             }
             seen.push(modified);
         }
         if enforce_refs {
-            let refs: &[&str] = match get_str(map, "type") {
-                Some("relationship") => &["source_ref", "target_ref"],
-                Some("sighting") => &[
-                    "sighting_of_ref",
-                    "observed_data_refs",
-                    "where_sighted_refs",
-                ],
-                _ => &[],
-            };
-            for name in refs {
-                let values: Vec<&str> = match map.get(*name) {
-                    Some(Value::String(id)) => vec![id.as_str()],
-                    Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
-                    _ => Vec::new(),
-                };
-                for id in values {
-                    if !ids.contains(id) {
-                        ctx.should(
-                            "enforce-refs",
-                            &objects_path.index(idx).key(name),
-                            format!("`{name}` refers to {id}, which is not in this bundle"),
-                        );
-                    }
+            for (name, target) in &key.refs {
+                if !ids.contains(target.as_str()) {
+                    let outer_id = std::mem::replace(&mut ctx.object_id, object_id());
+                    ctx.should(
+                        "enforce-refs",
+                        &objects_path.index(idx).key(name),
+                        format!("`{name}` refers to {target}, which is not in this bundle"),
+                    );
+                    ctx.object_id = outer_id;
                 }
             }
         }
-        ctx.object_id = outer_id;
     }
 }

@@ -9,7 +9,11 @@ use super::*;
 #[track_caller]
 fn check_with(options: &ValidationOptions, json: &str, expect: Expect) {
     let value: Value = serde_json::from_str(json).expect("test JSON parses");
-    let lines: Vec<String> = validate_value(&value, options)
+    let diagnostics = validate_value(&value, options);
+    if let Some(by_parts) = validate_by_parts(&value, options) {
+        assert_eq!(by_parts, diagnostics, "BundleValidator disagrees");
+    }
+    let lines: Vec<String> = diagnostics
         .iter()
         .map(|d| {
             let severity = if d.is_error() { "E" } else { "W" };
@@ -22,6 +26,75 @@ fn check_with(options: &ValidationOptions, json: &str, expect: Expect) {
         })
         .collect();
     expect.assert_eq(&lines.join("\n"));
+}
+
+/// Validates a bundle whose `objects` is a list with [`BundleValidator`], one object at a
+/// time; `None` for other content.
+fn validate_by_parts(value: &Value, options: &ValidationOptions) -> Option<Vec<Diagnostic>> {
+    let mut properties = value.as_object()?.clone();
+    if properties.get("type").and_then(Value::as_str) != Some("bundle") {
+        return None;
+    }
+    let Some(Value::Array(objects)) = properties.remove("objects") else {
+        return None;
+    };
+    let (validator, mut diagnostics) = BundleValidator::new(&properties, objects.len(), options);
+    let mut keys = Vec::new();
+    // Checked in reverse order, as threads might: the result is put back in index order.
+    let mut per_object: Vec<Vec<Diagnostic>> = vec![Vec::new(); objects.len()];
+    for (idx, object) in objects.iter().enumerate().rev() {
+        let (found, key) = validator.check_object(idx, object);
+        per_object[idx] = found;
+        keys.push(key);
+    }
+    keys.reverse();
+    diagnostics.extend(per_object.into_iter().flatten());
+    diagnostics.extend(validator.finish(&keys));
+    Some(diagnostics)
+}
+
+#[test]
+fn bundle_validator_agrees_on_bundle_rules() {
+    let id = "indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f";
+    let indicator = sdo(
+        "indicator",
+        r#", "pattern": "[url:value = 'http://x.example/']", "pattern_type": "stix", "valid_from": "2016-01-01T00:00:00Z""#,
+    );
+    let relationship = format!(
+        r#"{{"type": "relationship", "id": "relationship--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd30", {SDO}, "relationship_type": "indicates", "source_ref": "{id}", "target_ref": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd31"}}"#
+    );
+    let bundle = format!(
+        r#"{{"type": "bundle", "id": "bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "x_extra": 1, "objects": [{indicator}, 3, {indicator}, {relationship}, {{"type": "relationship", "source_ref": "{id}"}}]}}"#
+    );
+    let options = ValidationOptions {
+        enforce_refs: true,
+        ..Default::default()
+    };
+    let value: Value = serde_json::from_str(&bundle).unwrap();
+    let whole = validate_value(&value, &options);
+    assert!(
+        whole.iter().any(|d| d.check == Some("duplicate-ids"))
+            && whole.iter().any(|d| d.check == Some("enforce-refs"))
+            && whole.iter().any(|d| d.check == Some("bundle")),
+        "{whole:#?}"
+    );
+    assert_eq!(validate_by_parts(&value, &options), Some(whole));
+    let unknown = ValidationOptions {
+        disabled: vec!["no-such-check".to_owned()],
+        ..Default::default()
+    };
+    assert_eq!(
+        validate_by_parts(&value, &unknown),
+        Some(validate_value(&value, &unknown))
+    );
+    let empty: Value = serde_json::from_str(
+        r#"{"type": "bundle", "id": "bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f", "objects": []}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        validate_by_parts(&empty, &options),
+        Some(validate_value(&empty, &options))
+    );
 }
 
 #[track_caller]

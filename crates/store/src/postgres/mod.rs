@@ -82,6 +82,11 @@ impl PostgresStore {
         migrator().run(&pool).await?;
         Ok(Self { pool })
     }
+
+    /// Closes every connection of the pool, waiting for them.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
 }
 
 fn parse_url(url: &str) -> Result<PgConnectOptions> {
@@ -117,6 +122,15 @@ fn migrator() -> Migrator {
             MigrationType::Simple,
             sqlx::SqlSafeStr::into_sql_str(include_str!(
                 "../../migrations/postgres/0020_taxii_status.sql"
+            )),
+            false,
+        ),
+        Migration::new(
+            30,
+            "external_ids".into(),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(include_str!(
+                "../../migrations/postgres/0030_external_ids.sql"
             )),
             false,
         ),

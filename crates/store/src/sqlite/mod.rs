@@ -38,6 +38,13 @@ const INSERT_CHUNK: usize = 400;
 /// Ids per look-up of stored versions.
 const ID_CHUNK: usize = 5_000;
 
+/// The page size of new databases, in bytes.
+const PAGE_SIZE: u32 = 16_384;
+
+/// How many pages a write transaction may hold dirty in memory before it spills (256 MiB of
+/// 16 KiB pages): an ingest of ATT&CK Enterprise dirties about 3,500.
+const CACHE_SPILL_PAGES: u32 = 16_384;
+
 /// A store in an SQLite database file.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
@@ -76,13 +83,29 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(60))
-            .pragma("cache_size", "-32768");
+            // New databases get 16 KiB pages: STIX objects are about 1.5 KB of JSON, so a
+            // page holds several, and a bulk ingest writes fewer pages and B-tree cells.
+            // SQLite keeps an existing database's page size (WAL mode cannot change it).
+            .page_size(PAGE_SIZE)
+            .pragma("cache_size", "-32768")
+            // Let a write transaction keep up to CACHE_SPILL_PAGES dirty pages in memory
+            // before it spills pages to the WAL mid-transaction (which writes them twice).
+            .pragma("cache_spill", CACHE_SPILL_PAGES.to_string())
+            // Sorts and temporary B-trees of queries stay in memory, never in /var/tmp.
+            .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         migrator().run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// Closes every connection, waiting for them: the last one to close checkpoints the
+    /// write-ahead log into the database file and removes it. Commands call this before they
+    /// exit, so that the next process does not find the log to replay.
+    pub async fn close(&self) {
+        self.pool.close().await;
     }
 }
 
@@ -112,6 +135,15 @@ fn migrator() -> Migrator {
             MigrationType::Simple,
             sqlx::SqlSafeStr::into_sql_str(include_str!(
                 "../../migrations/sqlite/0020_taxii_status.sql"
+            )),
+            false,
+        ),
+        Migration::new(
+            30,
+            "external_ids".into(),
+            MigrationType::Simple,
+            sqlx::SqlSafeStr::into_sql_str(include_str!(
+                "../../migrations/sqlite/0030_external_ids.sql"
             )),
             false,
         ),

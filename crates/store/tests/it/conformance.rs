@@ -51,6 +51,7 @@ conformance!(
     scope_shows_red_only_to_named_recipients,
     hidden_latest_version_does_not_shadow_the_visible_one,
     lookup_finds_observable_and_caller_values,
+    lookup_finds_objects_by_external_id_in_scope,
     stats_count_objects_versions_and_bytes,
     tlp_is_the_most_restrictive_marking_or_the_default,
     json_pages_join_what_objects_returns,
@@ -1000,4 +1001,99 @@ async fn json_pages_join_what_objects_returns<S: Store>(store: &S) {
         )
         .await;
     assert!(matches!(no_collection, Err(Error::Invalid { .. })));
+}
+
+/// An ATT&CK-like object: `external_references` with the given `(source_name, external_id)`.
+fn with_external_ids(object_type: &str, n: u64, ids: &[(&str, &str)], extra: &str) -> NewObject {
+    let references: Vec<Value> = ids
+        .iter()
+        .map(|(source, id)| serde_json::json!({"source_name": source, "external_id": id}))
+        .chain([serde_json::json!({"source_name": "a citation", "description": "no id"})])
+        .collect();
+    let json = format!(
+        r#"{{"type":"{object_type}","spec_version":"2.1","id":"{}","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","name":"object {n}","external_references":{}{extra}}}"#,
+        fixtures::id(object_type, n),
+        Value::Array(references)
+    );
+    NewObject::from(stix::StixObject::from_json(&json).unwrap())
+}
+
+async fn lookup_finds_objects_by_external_id_in_scope<S: Store>(store: &S) {
+    let public = store.default_collection().await.unwrap();
+    let private = second_collection(store, "Private").await;
+    add(
+        store,
+        &public,
+        vec![
+            with_external_ids(
+                "attack-pattern",
+                1,
+                &[("mitre-attack", "T1059.001"), ("capec", "CAPEC-242")],
+                "",
+            ),
+            with_external_ids("attack-pattern", 2, &[("mitre-atlas", "AML.T0051")], ""),
+        ],
+    )
+    .await;
+    add(
+        store,
+        &private,
+        vec![
+            with_external_ids(
+                "malware",
+                3,
+                &[("mitre-attack", "S0154")],
+                ",\"is_family\":true",
+            ),
+            with_external_ids(
+                "malware",
+                4,
+                &[("mitre-attack", "S0002")],
+                &format!(",\"is_family\":true{RED}"),
+            ),
+        ],
+    )
+    .await;
+    let find = |scope: AccessScope, kind: &'static str, id: &'static str| async move {
+        store
+            .lookup(&scope, &LookupValue::new(store::external_id_kind(kind), id))
+            .await
+            .unwrap()
+            .iter()
+            .map(|entry| entry.id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        find(all(), "mitre-attack", "T1059.001").await,
+        [fixtures::id("attack-pattern", 1)]
+    );
+    assert_eq!(
+        find(all(), "capec", " CAPEC-242").await,
+        [fixtures::id("attack-pattern", 1)]
+    );
+    assert_eq!(
+        find(all(), "mitre-atlas", "AML.T0051").await,
+        [fixtures::id("attack-pattern", 2)]
+    );
+    // The id of another source, and a citation's source name, find nothing.
+    assert!(find(all(), "mitre-atlas", "T1059.001").await.is_empty());
+    assert!(find(all(), "a citation", "").await.is_empty());
+    // A reader of the public collection only sees what it may read.
+    let reader = AccessScope::principal([public.id], [identity(1)]);
+    assert_eq!(
+        find(reader.clone(), "mitre-attack", "T1059.001").await,
+        [fixtures::id("attack-pattern", 1)]
+    );
+    assert!(find(reader, "mitre-attack", "S0154").await.is_empty());
+    let insider = AccessScope::principal([public.id, private.id], [identity(1)]);
+    assert_eq!(
+        find(insider.clone(), "mitre-attack", "S0154").await,
+        [fixtures::id("malware", 3)]
+    );
+    // TLP:RED naming no recipient of the caller stays hidden even in a readable collection.
+    assert!(find(insider, "mitre-attack", "S0002").await.is_empty());
+    assert_eq!(
+        find(all(), "mitre-attack", "S0002").await,
+        [fixtures::id("malware", 4)]
+    );
 }

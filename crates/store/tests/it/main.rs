@@ -3,5 +3,6 @@
 
 mod accounts;
 mod conformance;
+mod external_ids;
 mod fixtures;
 mod taxii_support;
