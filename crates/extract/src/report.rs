@@ -1,8 +1,9 @@
 //! From a document and its findings to a STIX 2.1 bundle: a `report` that refers to
 //! everything, one `indicator` per distinct network or file indicator (STIX patterns, or YARA),
-//! one `vulnerability` per CVE, references to the ATT&CK and ATLAS objects the text names
-//! (resolved through an [`AttackLookup`]), and `indicates` relationships from the indicators to
-//! the malware, tools and groups the text names by ATT&CK id.
+//! one `vulnerability` per CVE, and references to the ATT&CK and ATLAS objects the text names
+//! (resolved through an [`AttackLookup`]).
+//!
+//! The bundle asserts no relationships (see the crate documentation for why).
 //!
 //! Identifiers are deterministic (UUIDv5 of the value), so extracting the same report twice, or
 //! two reports naming the same indicator, gives the same objects rather than copies.
@@ -12,8 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use stix::{
-    Bundle, CommonProperties, ExternalReference, Indicator, Relationship, Report, StixId,
-    StixObject, StixTimestamp, Vulnerability,
+    Bundle, CommonProperties, ExternalReference, Indicator, Report, StixId, StixObject,
+    StixTimestamp, Vulnerability,
 };
 use uuid::Uuid;
 
@@ -154,9 +155,7 @@ pub fn report_bundle(
         .or_else(|| document.title.clone())
         .unwrap_or_else(|| "Untitled report".to_owned());
     let mut objects: Vec<StixObject> = Vec::new();
-    let mut indicator_ids = Vec::new();
     let mut referenced: Vec<StixId> = Vec::new();
-    let mut named_actors: Vec<StixId> = Vec::new();
     let mut unresolved: Vec<String> = Vec::new();
     let mut not_expressible: BTreeMap<&'static str, usize> = BTreeMap::new();
 
@@ -203,9 +202,6 @@ pub fn report_bundle(
             | IocKind::AtlasTactic
             | IocKind::AtlasMitigation => match lookup.lookup(value) {
                 Some(id) => {
-                    if matches!(id.object_type(), "malware" | "tool" | "intrusion-set") {
-                        named_actors.push(id.clone());
-                    }
                     if !referenced.contains(&id) {
                         referenced.push(id);
                     }
@@ -228,7 +224,7 @@ pub fn report_bundle(
                     description.push_str(&format!("; written defanged as `{as_written}`"));
                 }
                 let indicator = Indicator {
-                    common: new_common(id.clone(), options),
+                    common: new_common(id, options),
                     name: Some(truncate(&format!("{}: {value}", kind_label(*kind)), 256)),
                     description: Some(description),
                     indicator_types: None,
@@ -240,27 +236,8 @@ pub fn report_bundle(
                     kill_chain_phases: None,
                     custom: Map::new(),
                 };
-                indicator_ids.push(id);
                 objects.push(StixObject::Indicator(Box::new(indicator)));
             }
-        }
-    }
-    // The text names malware, tools or groups by ATT&CK id: its indicators indicate them.
-    for indicator in &indicator_ids {
-        for actor in &named_actors {
-            let id = deterministic_id("relationship", &format!("indicates:{indicator}:{actor}"));
-            let mut common = new_common(id, options);
-            common.confidence = Some(15);
-            objects.push(StixObject::Relationship(Box::new(Relationship {
-                common,
-                relationship_type: "indicates".to_owned(),
-                description: Some(format!("Named together in report \"{name}\"")),
-                source_ref: indicator.clone(),
-                target_ref: actor.clone(),
-                start_time: None,
-                stop_time: None,
-                custom: Map::new(),
-            })));
         }
     }
     let mut object_refs: Vec<StixId> = objects.iter().map(|object| object.id().clone()).collect();
@@ -534,11 +511,13 @@ mod tests {
                 .unwrap()
                 .contains("not in the store: T1999")
         );
-        let relationship = bundle.objects.iter().find_map(|object| match object {
-            StixObject::Relationship(relationship) => Some(relationship),
-            _ => None,
-        });
-        assert_eq!(relationship.map(|r| &r.target_ref), Some(&malware));
+        // Named together is not "indicates": the bundle asserts no relationship.
+        assert!(
+            bundle
+                .objects
+                .iter()
+                .all(|object| object.object_type() != "relationship")
+        );
     }
 
     #[test]

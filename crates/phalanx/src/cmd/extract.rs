@@ -27,7 +27,8 @@ pub struct Args {
     /// Input format; by default guessed from the file name and content.
     #[arg(long, value_parser = ["text", "markdown", "html", "pdf"])]
     format: Option<String>,
-    /// Prints a STIX 2.1 bundle (report, indicators, vulnerabilities, relationships).
+    /// Prints a STIX 2.1 bundle (a report referring to its indicators, vulnerabilities and the
+    /// ATT&CK/ATLAS objects named).
     #[arg(long)]
     stix: bool,
     /// ATT&CK or ATLAS STIX bundles used to resolve technique, tactic, mitigation, group and
