@@ -19,6 +19,7 @@ mod ast;
 mod compile;
 mod error;
 mod eval;
+mod json;
 mod lexer;
 mod net;
 mod parser;
@@ -37,5 +38,6 @@ pub use compile::{
 pub use error::Error;
 pub use eval::data::{Observation, Observations, ScoMap, ScoSource};
 pub use eval::{BoundObservation, EvalLimits, Evaluator, Match};
+pub use json::{JsonNumber, JsonValue};
 pub use parser::MAX_DEPTH;
 pub use timestamp::{Instant, PatternTimestamp};

@@ -102,14 +102,36 @@ pub(crate) fn check_regex(pattern: &str) -> Result<(), String> {
     build_regex(pattern).map(|_| ())
 }
 
+/// A compiled `MATCHES` operand.
+///
+/// Most expressions use only what a finite automaton can do; they run on `regex-automata`'s
+/// meta engine, in time linear in the input, and compile several times faster than through
+/// `fancy-regex` (no eagerly built DFA). Expressions with look-around, backreferences or
+/// atomic groups, which PCRE users write too, run on `fancy-regex`'s backtracking engine,
+/// bounded by [`REGEX_BACKTRACK_LIMIT`].
+#[derive(Debug)]
+pub(crate) enum RegexMatcher {
+    Automaton(regex_automata::meta::Regex),
+    Backtracking(Regex),
+}
+
+impl RegexMatcher {
+    /// Searches `haystack` (text for a text expression, bytes for a binary one).
+    pub fn is_match(&self, haystack: &[u8]) -> Result<bool, String> {
+        match self {
+            Self::Automaton(regex) => Ok(regex.is_match(haystack)),
+            Self::Backtracking(regex) => {
+                regex.is_match(haystack).map_err(|error| error.to_string())
+            }
+        }
+    }
+}
+
 /// Compiles a `MATCHES` operand for string values: NFC-normalised, with the DOTALL option and
 /// a search anywhere in the value (STIX 2.1 section 9.6.1).
-pub(crate) fn build_regex(pattern: &str) -> Result<Regex, String> {
+pub(crate) fn build_regex(pattern: &str) -> Result<RegexMatcher, String> {
     let normalised: String = pattern.nfc().collect();
-    RegexBuilder::new(&normalised)
-        .dot_matches_new_line(true)
-        .backtrack_limit(REGEX_BACKTRACK_LIMIT)
-        .build()
+    compile(&normalised, false)
         .map_err(|error| format!("invalid regular expression '{pattern}': {error}"))
 }
 
@@ -118,7 +140,7 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, String> {
 ///
 /// Returns `Ok(None)` when the expression holds a code point of U+0100 or above, which no byte
 /// can match (the comparison is then false).
-pub(crate) fn build_binary_regex(pattern: &str) -> Result<Option<Regex>, String> {
+pub(crate) fn build_binary_regex(pattern: &str) -> Result<Option<RegexMatcher>, String> {
     let mut converted = String::with_capacity(pattern.len());
     let mut escaped = false;
     for c in pattern.nfc() {
@@ -127,12 +149,13 @@ pub(crate) fn build_binary_regex(pattern: &str) -> Result<Option<Regex>, String>
             return Ok(None);
         }
         if code >= 0x80 {
-            // A byte above 0x7f must be written as an escape in a bytes-mode expression; after a
-            // backslash, "x{..}" completes the escape the backslash started.
+            // A byte above 0x7f must be written as a two-digit escape in a bytes-mode expression
+            // (`\x{..}` would name a code point); after a backslash, "xHH" completes the escape
+            // the backslash started.
             if escaped {
-                converted.push_str(&format!("x{{{code:02x}}}"));
+                converted.push_str(&format!("x{code:02x}"));
             } else {
-                converted.push_str(&format!("\\x{{{code:02x}}}"));
+                converted.push_str(&format!("\\x{code:02x}"));
             }
             escaped = false;
             continue;
@@ -140,13 +163,46 @@ pub(crate) fn build_binary_regex(pattern: &str) -> Result<Option<Regex>, String>
         escaped = c == '\\' && !escaped;
         converted.push(c);
     }
-    RegexBuilder::new(&converted)
-        .bytes_mode(BytesMode::Ascii)
+    compile(&converted, true)
+        .map(Some)
+        .map_err(|error| format!("invalid regular expression '{pattern}': {error}"))
+}
+
+/// Compiles with the automaton when it can, else with the backtracking engine.
+fn compile(pattern: &str, binary: bool) -> Result<RegexMatcher, String> {
+    use regex_automata::{meta, nfa::thompson::WhichCaptures, util::syntax};
+    let automaton = meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                // Only whether there is a match matters, and expressions are compiled for one
+                // evaluation: skip what costs build time and only pays off on long inputs.
+                .which_captures(WhichCaptures::None)
+                .dfa(false)
+                .onepass(false)
+                .auto_prefilter(false),
+        )
+        .syntax(
+            syntax::Config::new()
+                .dot_matches_new_line(true)
+                .unicode(!binary)
+                .utf8(!binary),
+        )
+        .build(pattern);
+    if let Ok(regex) = automaton {
+        return Ok(RegexMatcher::Automaton(regex));
+    }
+    let mode = if binary {
+        BytesMode::Ascii
+    } else {
+        BytesMode::Unicode
+    };
+    RegexBuilder::new(pattern)
+        .bytes_mode(mode)
         .dot_matches_new_line(true)
         .backtrack_limit(REGEX_BACKTRACK_LIMIT)
         .build()
-        .map(Some)
-        .map_err(|error| format!("invalid regular expression '{pattern}': {error}"))
+        .map(RegexMatcher::Backtracking)
+        .map_err(|error| error.to_string())
 }
 
 #[cfg(test)]
@@ -214,18 +270,41 @@ mod tests {
 
     #[test]
     fn binary_expressions_match_bytes() {
-        let regex = build_binary_regex(r"\x61li[c\x01]e")
-            .expect("compiles")
-            .expect("convertible");
-        assert_eq!(regex.is_match(&b"alice"[..]).ok(), Some(true));
-        let regex = build_binary_regex("^\u{e9}\\\u{e8}$")
-            .expect("compiles")
-            .expect("convertible");
-        assert_eq!(regex.is_match(&[0xe9u8, 0xe8][..]).ok(), Some(true));
+        let compile = |pattern: &str| {
+            build_binary_regex(pattern)
+                .expect("compiles")
+                .expect("convertible")
+        };
+        assert_eq!(compile(r"\x61li[c\x01]e").is_match(b"alice"), Ok(true));
+        assert_eq!(
+            compile("^\u{e9}\\\u{e8}$").is_match(&[0xe9, 0xe8]),
+            Ok(true)
+        );
+        assert_eq!(compile("^[\u{e9}]$").is_match(&[0xe9]), Ok(true));
         assert!(
             build_binary_regex("\u{103}lice")
                 .expect("compiles")
                 .is_none()
         );
+        // Look-behind needs the backtracking engine, in bytes mode too.
+        let regex = compile(r"(?<=\x00)\xff");
+        assert!(matches!(regex, RegexMatcher::Backtracking(_)));
+        assert_eq!(regex.is_match(&[0, 0xff]), Ok(true));
+        assert_eq!(regex.is_match(&[1, 0xff]), Ok(false));
+    }
+
+    #[test]
+    fn text_expressions_pick_an_engine() {
+        let plain = build_regex(r".+\@example\.com$").expect("compiles");
+        assert!(matches!(plain, RegexMatcher::Automaton(_)));
+        assert_eq!(plain.is_match(b"jane@example.com"), Ok(true));
+        assert_eq!(
+            build_regex("a.b").expect("compiles").is_match(b"a\nb"),
+            Ok(true)
+        );
+        let fancy = build_regex(r"(\w)\1").expect("compiles");
+        assert!(matches!(fancy, RegexMatcher::Backtracking(_)));
+        assert_eq!(fancy.is_match(b"abba"), Ok(true));
+        assert!(build_regex("(").is_err());
     }
 }

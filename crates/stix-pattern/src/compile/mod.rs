@@ -40,13 +40,13 @@ pub mod normalize;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
-use serde_json::Value;
 
 use crate::ast::{
     Comparison, ComparisonExpr, Constant, ObservationExpr, PathStep, Pattern, StixVersion, Test,
 };
 use crate::error::Error;
 use crate::eval::data::Observation;
+use crate::json::{JsonNumber, JsonValue};
 use crate::net;
 
 /// A value a matcher can look up, in normal form.
@@ -223,11 +223,11 @@ pub fn compile(pattern: &Pattern) -> CompiledPattern {
 }
 
 /// Returns the lookup keys one SCO carries, in normal form.
-pub fn sco_keys(sco: &Value) -> Vec<LookupKey> {
+pub fn sco_keys<V: JsonValue>(sco: &V) -> Vec<LookupKey> {
     let mut keys = Vec::new();
-    let text = |property: &str| sco.get(property).and_then(Value::as_str);
+    let text = |property: &str| sco.get(property).and_then(V::as_str);
     let hashes = |object: HashedObject, keys: &mut Vec<LookupKey>| {
-        if let Some(hashes) = sco.get("hashes").and_then(Value::as_object) {
+        if let Some(hashes) = sco.get("hashes").and_then(V::members) {
             for (algorithm, value) in hashes {
                 if let Some(value) = value.as_str() {
                     keys.push(LookupKey::Hash {
@@ -239,7 +239,7 @@ pub fn sco_keys(sco: &Value) -> Vec<LookupKey> {
             }
         }
     };
-    match sco.get("type").and_then(Value::as_str) {
+    match sco.get("type").and_then(V::as_str) {
         Some("domain-name" | "ipv4-addr" | "ipv6-addr" | "mac-addr" | "email-addr") => {
             keys.extend(text("value").map(normalize::address));
         }
@@ -254,8 +254,10 @@ pub fn sco_keys(sco: &Value) -> Vec<LookupKey> {
         Some("x509-certificate") => hashes(HashedObject::X509Certificate, &mut keys),
         Some("network-traffic") => {
             let headers = sco
-                .pointer("/extensions/http-request-ext/request_header")
-                .and_then(Value::as_object);
+                .get("extensions")
+                .and_then(|extensions| extensions.get("http-request-ext"))
+                .and_then(|extension| extension.get("request_header"))
+                .and_then(V::members);
             for (name, value) in headers.into_iter().flatten() {
                 if name.eq_ignore_ascii_case("user-agent") {
                     keys.extend(
@@ -274,8 +276,11 @@ pub fn sco_keys(sco: &Value) -> Vec<LookupKey> {
         ),
         Some("autonomous-system") => keys.extend(
             sco.get("number")
-                .and_then(Value::as_u64)
-                .and_then(|number| u32::try_from(number).ok())
+                .and_then(V::as_number)
+                .and_then(|number| match number {
+                    JsonNumber::Int(number) => u32::try_from(number).ok(),
+                    JsonNumber::Float(_) => None,
+                })
                 .map(LookupKey::AutonomousSystem),
         ),
         _ => {}
@@ -284,7 +289,7 @@ pub fn sco_keys(sco: &Value) -> Vec<LookupKey> {
 }
 
 /// Returns the lookup keys of every SCO of an observation.
-pub fn observation_keys(observation: &Observation<'_>) -> Vec<LookupKey> {
+pub fn observation_keys<V: JsonValue>(observation: &Observation<'_, V>) -> Vec<LookupKey> {
     observation
         .objects()
         .flat_map(|(_, object)| sco_keys(object))

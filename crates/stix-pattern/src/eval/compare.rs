@@ -4,17 +4,19 @@
 //! Where the specification leaves a case open, the OASIS matcher's behaviour decides, and the
 //! choice is written next to the code.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 use base64::Engine as _;
-use fancy_regex::Regex;
 use ipnet::IpNet;
-use serde_json::{Number, Value};
 use unicode_normalization::UnicodeNormalization;
 
 use super::data::Observation;
 use crate::ast::{ComparisonExpr, Constant, PathStep, StixVersion, Test};
 use crate::error::Error;
+use crate::json::{JsonNumber, JsonValue};
+use crate::rules::RegexMatcher;
 use crate::timestamp::Instant;
 use crate::{net, rules};
 
@@ -44,13 +46,19 @@ enum Operator {
         text: Vec<char>,
         bytes: Option<Vec<u8>>,
     },
-    Matches {
-        text: Regex,
-        bytes: Option<Regex>,
-    },
+    Matches(Box<MatchesOperator>),
     IsSubset(IpNet),
     IsSuperset(IpNet),
     Exists,
+}
+
+/// The compiled forms of a `MATCHES` expression (boxed: far larger than the other operators).
+#[derive(Debug)]
+struct MatchesOperator {
+    source: String,
+    text: RegexMatcher,
+    /// Compiled for binary values when one is first met: most expressions never see one.
+    bytes: OnceLock<Result<Option<RegexMatcher>, String>>,
 }
 
 /// A constant in the form comparisons use.
@@ -128,10 +136,11 @@ impl PreparedExpr {
                         let bytes = latin1(&text);
                         Operator::Like { text, bytes }
                     }
-                    Test::Matches(text) => Operator::Matches {
+                    Test::Matches(text) => Operator::Matches(Box::new(MatchesOperator {
+                        source: text.clone(),
                         text: rules::build_regex(text).map_err(Error::evaluation)?,
-                        bytes: rules::build_binary_regex(text).map_err(Error::evaluation)?,
-                    },
+                        bytes: OnceLock::new(),
+                    })),
                     Test::IsSubset(text) => Operator::IsSubset(ip_operand(text)?),
                     Test::IsSuperset(text) => Operator::IsSuperset(ip_operand(text)?),
                     Test::Exists => Operator::Exists,
@@ -156,10 +165,10 @@ impl PreparedExpr {
     ///
     /// AND and OR stop at the first operand that decides; a data error in an operand that is
     /// not needed is therefore not reported.
-    pub fn matches(
+    pub fn matches<V: JsonValue>(
         &self,
-        root: &Value,
-        observation: &Observation<'_>,
+        root: &V,
+        observation: &Observation<'_, V>,
         version: StixVersion,
     ) -> Result<bool, Error> {
         match self {
@@ -185,13 +194,13 @@ impl PreparedExpr {
 }
 
 impl PreparedTest {
-    fn matches(
+    fn matches<V: JsonValue>(
         &self,
-        root: &Value,
-        observation: &Observation<'_>,
+        root: &V,
+        observation: &Observation<'_, V>,
         version: StixVersion,
     ) -> Result<bool, Error> {
-        let object_type = root.get("type").and_then(Value::as_str);
+        let object_type = root.get("type").and_then(V::as_str);
         if object_type != Some(self.object_type.as_str()) {
             return Ok(false);
         }
@@ -213,7 +222,7 @@ impl PreparedTest {
     }
 
     /// Applies the operator (without `NOT`) to one value.
-    fn test(&self, value: &Val<'_>) -> Result<bool, Error> {
+    fn test<V: JsonValue>(&self, value: &Val<'_, V>) -> Result<bool, Error> {
         Ok(match &self.operator {
             Operator::Equal(constant) => equals(value, constant)? == Some(true),
             // Values of another type are "not equal" (STIX 2.1 section 9.6.1).
@@ -233,7 +242,7 @@ impl PreparedTest {
             }
             Operator::Like { text, bytes } => match (value.text(), value) {
                 (Some(string), _) => {
-                    let normalised: Vec<char> = string.nfc().collect();
+                    let normalised: Vec<char> = nfc(string).chars().collect();
                     like(&normalised, text)
                 }
                 (None, Val::Bytes(data)) => {
@@ -241,15 +250,21 @@ impl PreparedTest {
                 }
                 _ => false,
             },
-            Operator::Matches { text, bytes } => match (value.text(), value) {
-                (Some(string), _) => {
-                    let normalised: String = string.nfc().collect();
-                    text.is_match(&normalised).map_err(regex_error)?
+            Operator::Matches(matches) => match (value.text(), value) {
+                (Some(string), _) => matches
+                    .text
+                    .is_match(nfc(string).as_bytes())
+                    .map_err(regex_error)?,
+                (None, Val::Bytes(data)) => {
+                    match matches
+                        .bytes
+                        .get_or_init(|| rules::build_binary_regex(&matches.source))
+                    {
+                        Ok(Some(regex)) => regex.is_match(data).map_err(regex_error)?,
+                        Ok(None) => false,
+                        Err(error) => return Err(Error::evaluation(error.clone())),
+                    }
                 }
-                (None, Val::Bytes(data)) => match bytes {
-                    Some(regex) => regex.is_match(data.as_slice()).map_err(regex_error)?,
-                    None => false,
-                },
                 _ => false,
             },
             // Values that are not IP addresses are of another type: the test is false.
@@ -266,24 +281,46 @@ impl PreparedTest {
 
 /// A value reached by an object path.
 #[derive(Debug)]
-pub(crate) enum Val<'v> {
+pub(crate) enum Val<'v, V> {
     /// A JSON value as found.
-    Json(&'v Value),
+    Json(&'v V),
     /// The `value` of an `ipv4-addr` or `ipv6-addr` object, which compares as an address.
     Address(&'v str),
     /// A binary property (name ending in `_bin` or `_hex`), decoded.
     Bytes(Vec<u8>),
     /// A `_refs` list, dereferenced; `None` where a reference names no object of the
     /// observation.
-    Refs(Vec<Option<&'v Value>>),
+    Refs(Vec<Option<&'v V>>),
 }
 
-impl<'v> Val<'v> {
-    /// Returns the value as text when it is a string.
+impl<'v, V: JsonValue> Val<'v, V> {
+    /// Returns the value as text when it is a string (an address included).
     fn text(&self) -> Option<&'v str> {
         match self {
-            Val::Json(Value::String(text)) => Some(text.as_str()),
+            Val::Json(value) => value.as_str(),
             Val::Address(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// Returns the value as text when it is a JSON string other than an address.
+    fn json_text(&self) -> Option<&'v str> {
+        match self {
+            Val::Json(value) => value.as_str(),
+            _ => None,
+        }
+    }
+
+    fn number(&self) -> Option<JsonNumber> {
+        match self {
+            Val::Json(value) => value.as_number(),
+            _ => None,
+        }
+    }
+
+    fn boolean(&self) -> Option<bool> {
+        match self {
+            Val::Json(value) => value.as_bool(),
             _ => None,
         }
     }
@@ -291,22 +328,23 @@ impl<'v> Val<'v> {
 
 /// Follows `steps` from `root`, fanning out at `[*]`; dereferences `_ref` and `_refs`
 /// properties within `observation`.
-fn resolve<'v>(
-    root: &'v Value,
+fn resolve<'v, V: JsonValue>(
+    root: &'v V,
     steps: &[PathStep],
-    observation: &'v Observation<'_>,
-) -> Result<Vec<Val<'v>>, Error> {
+    observation: &'v Observation<'_, V>,
+) -> Result<Vec<Val<'v, V>>, Error> {
     let mut current = vec![Val::Json(root)];
     for step in steps {
         let mut next = Vec::new();
         for value in current {
             match (step, value) {
-                (PathStep::Key(key), Val::Json(Value::Object(map))) => {
-                    if let Some(found) = map.get(key) {
-                        next.extend(step_into(map, key, found, observation)?);
+                (PathStep::Key(key), Val::Json(object)) => {
+                    if let Some(found) = object.get(key) {
+                        next.extend(step_into(object, key, found, observation)?);
                     }
                 }
-                (PathStep::Index(index), Val::Json(Value::Array(items))) => {
+                (PathStep::Index(index), Val::Json(array)) => {
+                    let items = array.as_array().unwrap_or_default();
                     if let Some(item) = usize::try_from(*index).ok().and_then(|idx| items.get(idx))
                     {
                         next.push(Val::Json(item));
@@ -319,8 +357,8 @@ fn resolve<'v>(
                         next.push(Val::Json(item));
                     }
                 }
-                (PathStep::AnyIndex, Val::Json(Value::Array(items))) => {
-                    next.extend(items.iter().map(Val::Json));
+                (PathStep::AnyIndex, Val::Json(array)) => {
+                    next.extend(array.as_array().unwrap_or_default().iter().map(Val::Json));
                 }
                 (PathStep::AnyIndex, Val::Refs(items)) => {
                     next.extend(items.into_iter().flatten().map(Val::Json));
@@ -336,16 +374,16 @@ fn resolve<'v>(
     Ok(current)
 }
 
-/// Takes the key step `key` (found in `map` with value `found`): decodes binary properties,
+/// Takes the key step `key` (found in `object` with value `found`): decodes binary properties,
 /// dereferences references, and marks IP address values. A reference to an object that is not
 /// part of the observation leads nowhere.
-fn step_into<'v>(
-    map: &'v serde_json::Map<String, Value>,
+fn step_into<'v, V: JsonValue>(
+    object: &'v V,
     key: &str,
-    found: &'v Value,
-    observation: &'v Observation<'_>,
-) -> Result<Option<Val<'v>>, Error> {
-    let describe = || match map.get("id").and_then(Value::as_str) {
+    found: &'v V,
+    observation: &'v Observation<'_, V>,
+) -> Result<Option<Val<'v, V>>, Error> {
+    let describe = || match object.get("id").and_then(V::as_str) {
         Some(id) => format!("property {key} of {id}"),
         None => format!("property {key}"),
     };
@@ -390,7 +428,7 @@ fn step_into<'v>(
             .collect::<Result<_, _>>()?;
         return Ok(Some(Val::Refs(objects)));
     }
-    let object_type = map.get("type").and_then(Value::as_str);
+    let object_type = object.get("type").and_then(V::as_str);
     if key == "value"
         && matches!(object_type, Some("ipv4-addr" | "ipv6-addr"))
         && let Some(text) = found.as_str()
@@ -420,12 +458,20 @@ fn ip_operand(text: &str) -> Result<IpNet, Error> {
         .ok_or_else(|| Error::evaluation(format!("'{text}' is not an IP address or CIDR block")))
 }
 
-fn regex_error(error: fancy_regex::Error) -> Error {
+fn regex_error(error: String) -> Error {
     Error::evaluation(format!("regular expression failed: {error}"))
 }
 
+/// Returns `text` in NFC, without copying when it already is (the usual case).
+fn nfc(text: &str) -> Cow<'_, str> {
+    match unicode_normalization::is_nfc_quick(text.chars()) {
+        unicode_normalization::IsNormalized::Yes => Cow::Borrowed(text),
+        _ => Cow::Owned(text.nfc().collect()),
+    }
+}
+
 /// Reads a value as an IP address or block, for ISSUBSET and ISSUPERSET.
-fn address(value: &Val<'_>) -> Option<IpNet> {
+fn address<V: JsonValue>(value: &Val<'_, V>) -> Option<IpNet> {
     value.text().and_then(net::parse_ip_or_cidr)
 }
 
@@ -456,38 +502,40 @@ fn json_time(text: &str) -> Result<Instant, Error> {
 
 /// Equality of a value and a constant: `Some(true)` or `Some(false)` when they are comparable,
 /// `None` when their types are not (STIX 2.1 section 9.6.1).
-fn equals(value: &Val<'_>, constant: &Operand) -> Result<Option<bool>, Error> {
+fn equals<V: JsonValue>(value: &Val<'_, V>, constant: &Operand) -> Result<Option<bool>, Error> {
     Ok(match (value, constant) {
-        (Val::Json(Value::Number(number)), Operand::Int(_) | Operand::Float(_)) => {
-            compare_numbers(number, constant).map(|ordering| ordering == Ordering::Equal)
-        }
-        (Val::Json(Value::String(text)), Operand::Str(expected)) => Some(text == expected),
+        (_, Operand::Int(_) | Operand::Float(_)) => value
+            .number()
+            .and_then(|number| compare_numbers(number, constant))
+            .map(|ordering| ordering == Ordering::Equal),
         (Val::Address(text), Operand::Str(expected)) => Some(same_address(text, expected)),
-        (Val::Json(Value::Bool(flag)), Operand::Bool(expected)) => Some(flag == expected),
+        (Val::Bytes(bytes), Operand::Str(text)) => {
+            Some(latin1_str(text).is_some_and(|converted| &converted == bytes))
+        }
+        (_, Operand::Str(expected)) => value.json_text().map(|text| text == expected),
+        (_, Operand::Bool(expected)) => value.boolean().map(|flag| flag == *expected),
         (Val::Bytes(bytes), Operand::Bytes(expected)) => Some(bytes == expected),
         // A string compares with binary data when every code point is below U+0100; when one is
         // not, they are not equal (STIX 2.1 section 9.6.4).
-        (Val::Bytes(bytes), Operand::Str(text))
-        | (Val::Json(Value::String(text)), Operand::Bytes(bytes)) => {
-            Some(latin1_str(text).is_some_and(|converted| &converted == bytes))
-        }
-        (Val::Address(text), Operand::Bytes(bytes)) => {
-            Some(latin1_str(text).is_some_and(|converted| &converted == bytes))
-        }
+        (_, Operand::Bytes(bytes)) => value
+            .text()
+            .map(|text| latin1_str(text).is_some_and(|converted| &converted == bytes)),
         (_, Operand::Time(expected)) => match value.text() {
             Some(text) => Some(json_time(text)? == *expected),
             None => None,
         },
-        _ => None,
     })
 }
 
 /// Ordering of a value against a constant; `None` when the types are not ordered together.
-fn compare(value: &Val<'_>, constant: &Operand) -> Result<Option<Ordering>, Error> {
+fn compare<V: JsonValue>(
+    value: &Val<'_, V>,
+    constant: &Operand,
+) -> Result<Option<Ordering>, Error> {
     Ok(match (value, constant) {
-        (Val::Json(Value::Number(number)), Operand::Int(_) | Operand::Float(_)) => {
-            compare_numbers(number, constant)
-        }
+        (_, Operand::Int(_) | Operand::Float(_)) => value
+            .number()
+            .and_then(|number| compare_numbers(number, constant)),
         (Val::Bytes(bytes), Operand::Bytes(expected)) => Some(bytes.as_slice().cmp(expected)),
         (Val::Bytes(bytes), Operand::Str(text)) => {
             latin1_str(text).map(|converted| bytes.as_slice().cmp(&converted))
@@ -508,13 +556,10 @@ fn compare(value: &Val<'_>, constant: &Operand) -> Result<Option<Ordering>, Erro
 
 /// Compares a JSON number with a numeric constant exactly: an integer and a float are equal
 /// only when the float has no fractional part (STIX 2.1 section 9.2, integer constants).
-fn compare_numbers(number: &Number, constant: &Operand) -> Option<Ordering> {
-    let json = if let Some(value) = number.as_i64() {
-        Num::Int(i128::from(value))
-    } else if let Some(value) = number.as_u64() {
-        Num::Int(i128::from(value))
-    } else {
-        Num::Float(number.as_f64()?)
+fn compare_numbers(number: JsonNumber, constant: &Operand) -> Option<Ordering> {
+    let json = match number {
+        JsonNumber::Int(value) => Num::Int(value),
+        JsonNumber::Float(value) => Num::Float(value),
     };
     let constant = match constant {
         Operand::Int(value) => Num::Int(*value),

@@ -12,36 +12,61 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::json::{JsonNumber, JsonValue};
 use crate::timestamp::Instant;
 
 /// Where the SCOs named in `object_refs` come from.
-pub trait ScoSource<'a> {
+pub trait ScoSource<'a, V: JsonValue = Value> {
     /// Returns the SCO with identifier `id`, or `None` when the source does not hold it (the
     /// reference is then skipped, as the specification says for SCOs not found).
-    fn sco(&self, id: &str) -> Option<Cow<'a, Value>>;
+    fn sco(&self, id: &str) -> Option<Cow<'a, V>>;
 }
 
 /// SCOs held in memory, by identifier: the objects of a bundle, or any set a caller gathered.
-#[derive(Debug, Default, Clone)]
-pub struct ScoMap<'a> {
-    objects: HashMap<&'a str, &'a Value>,
+#[derive(Debug, Clone)]
+pub struct ScoMap<'a, V: JsonValue = Value> {
+    objects: ScoIndex<'a, V>,
 }
 
-impl<'a> ScoMap<'a> {
-    /// Indexes every object of `objects` that has a string `id` and is not observed-data.
-    pub fn new(objects: impl IntoIterator<Item = &'a Value>) -> Self {
-        let objects = objects
+/// A list for the few objects of a typical bundle, a hash map beyond.
+#[derive(Debug, Clone)]
+enum ScoIndex<'a, V> {
+    Few(Vec<(&'a str, &'a V)>),
+    Many(HashMap<&'a str, &'a V>),
+}
+
+impl<'a, V: JsonValue> ScoMap<'a, V> {
+    /// Indexes every object of `objects` that has a string `id` and is not observed-data; the
+    /// first object with an id wins.
+    pub fn new(objects: impl IntoIterator<Item = &'a V>) -> Self {
+        let mut few: Vec<(&'a str, &'a V)> = objects
             .into_iter()
-            .filter(|object| object.get("type").and_then(Value::as_str) != Some("observed-data"))
+            .filter(|object| object.get("type").and_then(V::as_str) != Some("observed-data"))
             .filter_map(|object| Some((object.get("id")?.as_str()?, object)))
             .collect();
+        let objects = if few.len() <= INDEX_THRESHOLD {
+            ScoIndex::Few(few)
+        } else {
+            let mut map = HashMap::with_capacity(few.len());
+            for (id, object) in few.drain(..) {
+                map.entry(id).or_insert(object);
+            }
+            ScoIndex::Many(map)
+        };
         Self { objects }
     }
 }
 
-impl<'a> ScoSource<'a> for ScoMap<'a> {
-    fn sco(&self, id: &str) -> Option<Cow<'a, Value>> {
-        self.objects.get(id).map(|object| Cow::Borrowed(*object))
+impl<'a, V: JsonValue> ScoSource<'a, V> for ScoMap<'a, V> {
+    fn sco(&self, id: &str) -> Option<Cow<'a, V>> {
+        let object = match &self.objects {
+            ScoIndex::Few(list) => list
+                .iter()
+                .find(|(key, _)| *key == id)
+                .map(|(_, object)| *object),
+            ScoIndex::Many(map) => map.get(id).copied(),
+        }?;
+        Some(Cow::Borrowed(object))
     }
 }
 
@@ -56,12 +81,12 @@ impl<'a> ScoSource<'a> for HashMap<String, Value> {
 /// It stands for `number_observed` observations, each somewhere in
 /// `[first_observed, last_observed]` (STIX 2.1 section 9.1).
 #[derive(Debug, Clone)]
-pub struct Observation<'a> {
+pub struct Observation<'a, V: JsonValue = Value> {
     id: Option<String>,
     first_observed: Instant,
     last_observed: Instant,
     number_observed: u64,
-    objects: Vec<(Cow<'a, str>, Cow<'a, Value>)>,
+    objects: Vec<(Cow<'a, str>, Cow<'a, V>)>,
     /// Position of each object by key, built when an observation holds many objects.
     index: Option<HashMap<String, usize>>,
 }
@@ -69,7 +94,7 @@ pub struct Observation<'a> {
 /// Above this many SCOs, references are resolved through a hash map rather than a scan.
 const INDEX_THRESHOLD: usize = 16;
 
-impl<'a> Observation<'a> {
+impl<'a, V: JsonValue> Observation<'a, V> {
     /// Builds an observation directly, for callers that have no observed-data object (for
     /// example a matcher turning a log event into SCOs).
     ///
@@ -108,7 +133,7 @@ impl<'a> Observation<'a> {
 
     /// Adds an SCO, under the key other SCOs of the observation reference it by (its `id` in
     /// STIX 2.1, its local key such as `"0"` in STIX 2.0); borrowed or owned.
-    pub fn push_object(&mut self, key: impl Into<Cow<'a, str>>, object: Cow<'a, Value>) {
+    pub fn push_object(&mut self, key: impl Into<Cow<'a, str>>, object: Cow<'a, V>) {
         self.objects.push((key.into(), object));
         if self.objects.len() > INDEX_THRESHOLD {
             let next = self.objects.len() - 1;
@@ -136,17 +161,26 @@ impl<'a> Observation<'a> {
     /// is missing or malformed, `number_observed` is below 1, or `last_observed` precedes
     /// `first_observed`.
     pub fn from_observed_data(
-        observed_data: &'a Value,
-        source: &impl ScoSource<'a>,
+        observed_data: &'a V,
+        source: &impl ScoSource<'a, V>,
         location: &str,
+    ) -> Result<Self, Error> {
+        Self::read(observed_data, source, &|| location.to_owned())
+    }
+
+    /// As [`Observation::from_observed_data`], with the location made only for an error.
+    fn read(
+        observed_data: &'a V,
+        source: &impl ScoSource<'a, V>,
+        location: &dyn Fn() -> String,
     ) -> Result<Self, Error> {
         let id = observed_data
             .get("id")
-            .and_then(Value::as_str)
+            .and_then(V::as_str)
             .map(str::to_owned);
         let here = |property: &str| match &id {
-            Some(id) => format!("{id} ({location}.{property})"),
-            None => format!("{location}.{property}"),
+            Some(id) => format!("{id} ({}.{property})", location()),
+            None => format!("{}.{property}", location()),
         };
         let timestamp = |property: &str| -> Result<Instant, Error> {
             let text = observed_data
@@ -163,7 +197,11 @@ impl<'a> Observation<'a> {
         let number_observed = observed_data
             .get("number_observed")
             .ok_or_else(|| Error::observed_data(here("number_observed"), "missing"))?
-            .as_u64()
+            .as_number()
+            .and_then(|number| match number {
+                JsonNumber::Int(count) => u64::try_from(count).ok(),
+                JsonNumber::Float(_) => None,
+            })
             .filter(|count| *count >= 1)
             .ok_or_else(|| {
                 Error::observed_data(here("number_observed"), "not an integer of at least 1")
@@ -196,10 +234,10 @@ impl<'a> Observation<'a> {
             }
         } else if let Some(objects) = observed_data.get("objects") {
             let objects = objects
-                .as_object()
+                .members()
                 .ok_or_else(|| Error::observed_data(here("objects"), "not a dictionary"))?;
             for (key, object) in objects {
-                observation.push_object(key.as_str(), Cow::Borrowed(object));
+                observation.push_object(key, Cow::Borrowed(object));
             }
         } else {
             return Err(Error::observed_data(
@@ -231,14 +269,14 @@ impl<'a> Observation<'a> {
     }
 
     /// Returns the SCOs with their reference keys.
-    pub fn objects(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn objects(&self) -> impl Iterator<Item = (&str, &V)> {
         self.objects
             .iter()
             .map(|(key, object)| (key.as_ref(), object.as_ref()))
     }
 
     /// Returns the SCO that `reference` names within this observation.
-    pub(crate) fn resolve(&self, reference: &str) -> Option<&Value> {
+    pub(crate) fn resolve(&self, reference: &str) -> Option<&V> {
         let position = match &self.index {
             Some(index) => *index.get(reference)?,
             None => self.objects.iter().position(|(key, _)| key == reference)?,
@@ -247,15 +285,27 @@ impl<'a> Observation<'a> {
     }
 }
 
-/// The observations a pattern is evaluated against, in order.
-#[derive(Debug, Clone, Default)]
-pub struct Observations<'a> {
-    list: Vec<Observation<'a>>,
+/// Writes the JSON path of an object from its indices in a top-level list and in a bundle.
+fn path(item_idx: Option<usize>, object_idx: Option<usize>) -> String {
+    let mut path = String::from("$");
+    if let Some(item_idx) = item_idx {
+        path.push_str(&format!("[{item_idx}]"));
+    }
+    if let Some(object_idx) = object_idx {
+        path.push_str(&format!(".objects[{object_idx}]"));
+    }
+    path
 }
 
-impl<'a> Observations<'a> {
+/// The observations a pattern is evaluated against, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Observations<'a, V: JsonValue = Value> {
+    list: Vec<Observation<'a, V>>,
+}
+
+impl<'a, V: JsonValue> Observations<'a, V> {
     /// Wraps observations built by the caller.
-    pub fn new(list: Vec<Observation<'a>>) -> Self {
+    pub fn new(list: Vec<Observation<'a, V>>) -> Self {
         Self { list }
     }
 
@@ -268,50 +318,49 @@ impl<'a> Observations<'a> {
     /// # Errors
     ///
     /// Returns [`Error::ObservedData`] with the JSON path (and object id) of the first problem.
-    pub fn from_json(value: &'a Value) -> Result<Self, Error> {
-        let mut objects: Vec<(String, &'a Value)> = Vec::new();
-        let mut gather = |item: &'a Value, path: String| -> Result<(), Error> {
-            if item.get("type").and_then(Value::as_str) == Some("bundle") {
-                let list = item
-                    .get("objects")
-                    .and_then(Value::as_array)
-                    .ok_or_else(|| {
-                        Error::observed_data(
-                            format!("{path}.objects"),
-                            "a bundle needs an objects list",
-                        )
-                    })?;
-                for (idx, object) in list.iter().enumerate() {
-                    objects.push((format!("{path}.objects[{idx}]"), object));
-                }
-            } else {
-                objects.push((path, item));
-            }
-            Ok(())
+    pub fn from_json(value: &'a V) -> Result<Self, Error> {
+        // Where each object came from, as (item of a top-level list, object of a bundle), to
+        // name it in errors; the path text is only made for an error.
+        let mut objects: Vec<(Option<usize>, Option<usize>, &'a V)> = Vec::new();
+        let (items, top_level): (&'a [V], bool) = match value.as_array() {
+            Some(items) => (items, true),
+            None => (std::slice::from_ref(value), false),
         };
-        match value {
-            Value::Array(items) => {
-                for (idx, item) in items.iter().enumerate() {
-                    gather(item, format!("$[{idx}]"))?;
-                }
+        for (item_idx, item) in items.iter().enumerate() {
+            let item_idx = top_level.then_some(item_idx);
+            if item.get("type").and_then(V::as_str) == Some("bundle") {
+                let list = item.get("objects").and_then(V::as_array).ok_or_else(|| {
+                    Error::observed_data(
+                        format!("{}.objects", path(item_idx, None)),
+                        "a bundle needs an objects list",
+                    )
+                })?;
+                objects.extend(
+                    list.iter()
+                        .enumerate()
+                        .map(|(object_idx, object)| (item_idx, Some(object_idx), object)),
+                );
+            } else {
+                objects.push((item_idx, None, item));
             }
-            other => gather(other, "$".to_owned())?,
         }
-        for (path, object) in &objects {
-            if object.get("type").and_then(Value::as_str).is_none() {
+        for (item_idx, object_idx, object) in &objects {
+            if object.get("type").and_then(V::as_str).is_none() {
                 return Err(Error::observed_data(
-                    path.clone(),
+                    path(*item_idx, *object_idx),
                     "not an object with a string type",
                 ));
             }
         }
-        let source = ScoMap::new(objects.iter().map(|(_, object)| *object));
+        let source = ScoMap::new(objects.iter().map(|(_, _, object)| *object));
         let list = objects
             .iter()
-            .filter(|(_, object)| {
-                object.get("type").and_then(Value::as_str) == Some("observed-data")
+            .filter(|(_, _, object)| {
+                object.get("type").and_then(V::as_str) == Some("observed-data")
             })
-            .map(|(path, object)| Observation::from_observed_data(object, &source, path))
+            .map(|(item_idx, object_idx, object)| {
+                Observation::read(*object, &source, &|| path(*item_idx, *object_idx))
+            })
             .collect::<Result<_, _>>()?;
         Ok(Self { list })
     }
@@ -327,12 +376,12 @@ impl<'a> Observations<'a> {
     }
 
     /// Returns the observation at `index`.
-    pub fn get(&self, index: usize) -> Option<&Observation<'a>> {
+    pub fn get(&self, index: usize) -> Option<&Observation<'a, V>> {
         self.list.get(index)
     }
 
     /// Iterates over the observations in order.
-    pub fn iter(&self) -> impl Iterator<Item = &Observation<'a>> {
+    pub fn iter(&self) -> impl Iterator<Item = &Observation<'a, V>> {
         self.list.iter()
     }
 }

@@ -43,6 +43,7 @@ use search::{Facts, Node, Search};
 
 use crate::ast::{ObservationExpr, Pattern, Qualifier, StixVersion};
 use crate::error::Error;
+use crate::json::JsonValue;
 use crate::timestamp::Instant;
 use data::Observations;
 
@@ -136,7 +137,10 @@ impl Evaluator {
     /// answer (a property compared with a timestamp holds text that is not one, a `_bin`
     /// property is not base64, a `_ref` is not a string, ...), and [`Error::TooComplex`] when a
     /// limit is reached.
-    pub fn evaluate(&self, observations: &Observations<'_>) -> Result<Option<Match>, Error> {
+    pub fn evaluate<V: JsonValue>(
+        &self,
+        observations: &Observations<'_, V>,
+    ) -> Result<Option<Match>, Error> {
         let mut candidates = Vec::with_capacity(self.leaves.len());
         for leaf in &self.leaves {
             let mut matching = Vec::new();
