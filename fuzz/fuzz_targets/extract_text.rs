@@ -9,6 +9,9 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let findings = extract::Extractor::new().extract(&text);
     for finding in findings {
-        assert!(text.get(finding.span.clone()).is_some_and(|written| !written.is_empty()));
+        assert!(
+            text.get(finding.span.clone())
+                .is_some_and(|written| !written.is_empty())
+        );
     }
 });

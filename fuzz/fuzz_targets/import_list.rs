@@ -12,7 +12,8 @@ fuzz_target!(|data: &[u8]| {
     let now = StixTimestamp::parse("2024-01-01T00:00:00Z").expect("a valid time");
     let options = ImportOptions::new("fuzz", now);
     for format in [ListFormat::Plain, ListFormat::Csv] {
-        let imported = import_list(data, format, &options).expect("lists under the size limit are read");
+        let imported =
+            import_list(data, format, &options).expect("lists under the size limit are read");
         for object in &imported.objects {
             let diagnostics = validate_object(object, &ValidationOptions::default());
             assert!(

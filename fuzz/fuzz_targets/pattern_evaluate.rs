@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(evaluator) = Evaluator::new(&pattern) {
-        let limits = EvalLimits { max_steps: 100_000, max_depth: 100 };
+        let limits = EvalLimits {
+            max_steps: 100_000,
+            max_depth: 100,
+        };
         let _ = evaluator.with_limits(limits).evaluate(&observations);
     }
 });

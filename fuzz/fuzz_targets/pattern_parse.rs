@@ -13,7 +13,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let text = String::from_utf8_lossy(rest);
-    let version = if mode & 1 == 0 { StixVersion::V2_1 } else { StixVersion::V2_0 };
+    let version = if mode & 1 == 0 {
+        StixVersion::V2_1
+    } else {
+        StixVersion::V2_0
+    };
     let _ = Pattern::validate(&text, version);
     let Ok(pattern) = Pattern::parse(&text, version) else {
         return;
@@ -37,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
     }]);
     let observations = Observations::from_json(&observed).expect("the fixed data is valid");
     if let Ok(evaluator) = Evaluator::new(&pattern) {
-        let limits = EvalLimits { max_steps: 100_000, max_depth: 100 };
+        let limits = EvalLimits {
+            max_steps: 100_000,
+            max_depth: 100,
+        };
         let _ = evaluator.with_limits(limits).evaluate(&observations);
     }
 });

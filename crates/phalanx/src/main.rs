@@ -40,14 +40,14 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Exports stored objects (a STIX 2.1 bundle, ...).
     Export(cmd::export::Args),
+    /// Migrates the data of another TAXII server (medallion) into this node.
+    Import(cmd::import::Args),
     /// Extracts indicators from text, Markdown, HTML and PDF reports (table, JSON or STIX).
     Extract(cmd::extract::Args),
     /// Checks STIX patterns, matches them against observed data, and replays test cases.
     Pattern(cmd::pattern::Args),
     /// Matches active indicators against DNS, proxy, flow and IDS logs; makes sightings.
     Match(cmd::match_::Args),
-    /// Migrates the data of another TAXII server (medallion) into this node.
-    Import(cmd::import::Args),
     /// Runs the node: TAXII 2.1 and the admin API, until SIGINT or SIGTERM.
     Serve(cmd::serve::Args),
     /// Adds, lists and deletes participants (organisations).
@@ -69,10 +69,10 @@ fn main() -> ExitCode {
         Command::Get(args) => cmd::get::run(&cli.global, args),
         Command::Stats(args) => cmd::stats::run(&cli.global, args),
         Command::Export(args) => cmd::export::run(&cli.global, args),
+        Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Extract(args) => cmd::extract::run(&cli.global, args),
         Command::Pattern(args) => cmd::pattern::run(&cli.global, args),
         Command::Match(args) => cmd::match_::run(&cli.global, args),
-        Command::Import(args) => cmd::import::run(&cli.global, args),
         Command::Serve(args) => cmd::serve::run(&cli.global, args),
         Command::Participant(args) => cmd::participant::run(&cli.global, args),
         Command::User(args) => cmd::user::run(&cli.global, args),
