@@ -18,9 +18,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = PathBuf::from(dir);
     std::fs::create_dir_all(&dir)?;
     let (zeek_lines, eve_lines): (u64, u64) = (zeek_lines.parse()?, eve_lines.parse()?);
-    let spec = CorpusSpec::new(seed.parse()?, n_indicators.parse()?, zeek_lines.max(eve_lines));
+    let spec = CorpusSpec::new(
+        seed.parse()?,
+        n_indicators.parse()?,
+        zeek_lines.max(eve_lines),
+    );
     let corpus = Corpus::generate(spec);
-    let create = |name: &str| -> std::io::Result<BufWriter<File>> { Ok(BufWriter::with_capacity(1 << 20, File::create(dir.join(name))?)) };
+    let create = |name: &str| -> std::io::Result<BufWriter<File>> {
+        Ok(BufWriter::with_capacity(
+            1 << 20,
+            File::create(dir.join(name))?,
+        ))
+    };
     let mut bundle = create("indicators.json")?;
     corpus.write_bundle(&mut bundle)?;
     bundle.flush()?;

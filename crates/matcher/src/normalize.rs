@@ -143,29 +143,46 @@ impl std::fmt::Display for HashAlgo {
 /// with empty labels (`a..b`) are refused.
 pub fn domain_into(raw: &[u8], out: &mut Vec<u8>) -> bool {
     out.clear();
-    let raw = trim_ascii(raw);
-    let raw = trim_trailing_dots(raw);
-    if raw.is_empty() {
+    let raw = trim_trailing_dots(trim_ascii(raw));
+    if raw.is_empty() || raw.len() > MAX_DOMAIN_LEN * 4 {
         return false;
     }
-    if raw.is_ascii() {
-        if raw.len() > MAX_DOMAIN_LEN {
+    // ASCII names (nearly all, since DNS carries A-labels) are lower-cased and checked in one
+    // pass; the first non-ASCII byte sends the name through UTS 46.
+    let mut previous = b'.';
+    for &byte in raw {
+        if !byte.is_ascii() {
+            return domain_unicode(raw, out);
+        }
+        let lower = byte.to_ascii_lowercase();
+        let allowed = lower.is_ascii_alphanumeric() || matches!(lower, b'-' | b'_' | b'.' | b'*');
+        if !allowed || (lower == b'.' && previous == b'.') {
+            out.clear();
             return false;
         }
-        out.extend(raw.iter().map(u8::to_ascii_lowercase));
-    } else {
-        let Ok(text) = std::str::from_utf8(raw) else {
-            return false;
-        };
-        let Ok(ascii) = idna::domain_to_ascii(text) else {
-            return false;
-        };
-        let ascii = ascii.trim_end_matches('.');
-        if ascii.is_empty() || ascii.len() > MAX_DOMAIN_LEN {
-            return false;
-        }
-        out.extend_from_slice(ascii.as_bytes());
+        out.push(lower);
+        previous = lower;
     }
+    if out.len() > MAX_DOMAIN_LEN {
+        out.clear();
+        return false;
+    }
+    true
+}
+
+fn domain_unicode(raw: &[u8], out: &mut Vec<u8>) -> bool {
+    out.clear();
+    let Ok(text) = std::str::from_utf8(raw) else {
+        return false;
+    };
+    let Ok(ascii) = idna::domain_to_ascii(text) else {
+        return false;
+    };
+    let ascii = ascii.trim_end_matches('.');
+    if ascii.is_empty() || ascii.len() > MAX_DOMAIN_LEN {
+        return false;
+    }
+    out.extend_from_slice(ascii.as_bytes());
     is_dotted_name(out)
 }
 
@@ -178,6 +195,13 @@ pub fn domain(raw: &str) -> Option<String> {
 /// Parses an IP address as a log writes it: an optional zone (`fe80::1%eth0`) and brackets
 /// (`[2001:db8::1]`) are ignored, and an IPv4-mapped IPv6 address becomes its IPv4 address.
 pub fn ip(raw: &[u8]) -> Option<IpAddr> {
+    // The common case first: a plain dotted quad, as logs write most addresses.
+    if raw.len() <= 15
+        && raw.first().is_some_and(u8::is_ascii_digit)
+        && let Some(v4) = parse_ipv4(raw)
+    {
+        return Some(IpAddr::V4(v4));
+    }
     let raw = trim_ascii(raw);
     let raw = raw
         .strip_prefix(b"[")
@@ -357,27 +381,40 @@ fn into_string(bytes: Vec<u8>) -> String {
 }
 
 /// Parses dotted-quad IPv4 as the standard library does (no octal, hex or short forms: they
-/// never appear in logs, and accepting them would only make false matches), without first
-/// making a `str` of the bytes: this runs for every address of every line.
+/// never appear in logs, and accepting them would only make false matches), in one pass over
+/// the bytes: this runs for every address of every line.
 fn parse_ipv4(raw: &[u8]) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
-    let mut idx = 0;
-    for (part_idx, part) in raw.split(|&byte| byte == b'.').enumerate() {
-        if part_idx >= 4 || part.is_empty() || part.len() > 3 || (part.len() > 1 && part[0] == b'0')
-        {
-            return None;
-        }
-        let mut value = 0u16;
-        for &digit in part {
-            if !digit.is_ascii_digit() {
-                return None;
+    let mut part = 0;
+    let mut value: u32 = 0;
+    let mut digits = 0;
+    for &byte in raw {
+        match byte {
+            b'0'..=b'9' => {
+                // A leading zero (`01`) is refused, as by the standard library.
+                if digits == 1 && value == 0 {
+                    return None;
+                }
+                value = value * 10 + u32::from(byte - b'0');
+                digits += 1;
+                if value > 255 {
+                    return None;
+                }
             }
-            value = value * 10 + u16::from(digit - b'0');
+            b'.' if digits > 0 && part < 3 => {
+                octets[part] = u8::try_from(value).expect("checked against 255");
+                part += 1;
+                value = 0;
+                digits = 0;
+            }
+            _ => return None,
         }
-        octets[part_idx] = u8::try_from(value).ok()?;
-        idx = part_idx + 1;
     }
-    (idx == 4).then(|| Ipv4Addr::from(octets))
+    if digits == 0 || part != 3 {
+        return None;
+    }
+    octets[3] = u8::try_from(value).expect("checked against 255");
+    Some(Ipv4Addr::from(octets))
 }
 
 fn parse_ipv6(raw: &[u8]) -> Option<Ipv6Addr> {

@@ -162,6 +162,7 @@ pub struct Probe<'a> {
     index: &'a IndicatorIndex,
     options: ScanOptions,
     scratch: Vec<u8>,
+    hits: Vec<Hit>,
     url: Vec<u8>,
     pending: Vec<Pending>,
     candidates: Vec<Pending>,
@@ -183,6 +184,7 @@ impl<'a> Probe<'a> {
             index,
             options,
             scratch: Vec::with_capacity(256),
+            hits: Vec::with_capacity(8),
             url: Vec::with_capacity(256),
             pending: Vec::new(),
             candidates: Vec::new(),
@@ -201,46 +203,48 @@ impl<'a> Probe<'a> {
     #[inline]
     pub fn value(&mut self, field: &str, kind: ValueKind, raw: &[u8]) {
         let index = self.index;
-        let mut hits = HitBuffer::default();
+        let Self { scratch, hits, .. } = self;
+        hits.clear();
+        let mut push = |hit| hits.push(hit);
         match kind {
             ValueKind::Domain => {
-                if normalize::domain_into(raw, &mut self.scratch) {
-                    index.lookup_domain(&self.scratch, |hit| hits.push(hit));
+                if normalize::domain_into(raw, scratch) {
+                    index.lookup_domain(scratch, push);
                 }
             }
             ValueKind::Ip => {
                 if let Some(addr) = normalize::ip(raw) {
-                    index.lookup_ip(addr, |hit| hits.push(hit));
+                    index.lookup_ip(addr, push);
                 }
             }
             ValueKind::Host => match host_value(raw) {
-                HostValue::Ip(addr) => index.lookup_ip(addr, |hit| hits.push(hit)),
+                HostValue::Ip(addr) => index.lookup_ip(addr, push),
                 HostValue::Name(name) => {
-                    if normalize::domain_into(name, &mut self.scratch) {
-                        index.lookup_domain(&self.scratch, |hit| hits.push(hit));
+                    if normalize::domain_into(name, scratch) {
+                        index.lookup_domain(scratch, push);
                     }
                 }
             },
             ValueKind::Url => {
-                if normalize::url_into(raw, &mut self.scratch) {
-                    index.lookup_url(&self.scratch, |hit| hits.push(hit));
+                if normalize::url_into(raw, scratch) {
+                    index.lookup_url(scratch, push);
                 }
             }
             ValueKind::Hash(algo) => {
-                if normalize::hash_into(raw, algo, &mut self.scratch) {
-                    index.lookup_hash(algo, &self.scratch, |hit| hits.push(hit));
+                if normalize::hash_into(raw, algo, scratch) {
+                    index.lookup_hash(algo, scratch, push);
                 }
             }
             ValueKind::AnyHash => {
                 for &algo in HashAlgo::by_hex_len(raw.trim_ascii().len()) {
-                    if normalize::hash_into(raw, algo, &mut self.scratch) {
-                        index.lookup_hash(algo, &self.scratch, |hit| hits.push(hit));
+                    if normalize::hash_into(raw, algo, scratch) {
+                        index.lookup_hash(algo, scratch, &mut push);
                     }
                 }
             }
             ValueKind::Email => {
-                if normalize::email_into(raw, &mut self.scratch) {
-                    index.lookup_email(&self.scratch, |hit| hits.push(hit));
+                if normalize::email_into(raw, scratch) {
+                    index.lookup_email(scratch, push);
                 }
             }
             ValueKind::Auto => {
@@ -251,15 +255,32 @@ impl<'a> Probe<'a> {
                 return;
             }
         }
-        if !hits.is_empty() {
-            let value = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
-            for hit in hits.iter() {
-                self.pending.push(Pending {
-                    field: field.to_owned(),
-                    value: value.clone(),
-                    hit,
-                });
-            }
+        self.keep_hits(field, raw);
+    }
+
+    /// Looks up an IP address already parsed (readers that check addresses parse them once).
+    #[inline]
+    pub fn ip(&mut self, field: &str, addr: IpAddr, raw: &[u8]) {
+        let Self { hits, .. } = self;
+        hits.clear();
+        self.index.lookup_ip(addr, |hit| hits.push(hit));
+        self.keep_hits(field, raw);
+    }
+
+    /// Turns the hits of one value into pending matches of the line (the only allocation, and
+    /// only on a hit).
+    #[inline]
+    fn keep_hits(&mut self, field: &str, raw: &[u8]) {
+        if self.hits.is_empty() {
+            return;
+        }
+        let value = String::from_utf8_lossy(raw.trim_ascii()).into_owned();
+        for &hit in &self.hits {
+            self.pending.push(Pending {
+                field: field.to_owned(),
+                value: value.clone(),
+                hit,
+            });
         }
     }
 
@@ -532,37 +553,6 @@ fn is_absolute(target: &[u8]) -> bool {
         target.len() >= prefix.len() && target[..prefix.len()].eq_ignore_ascii_case(prefix)
     };
     lower(b"http://") || lower(b"https://")
-}
-
-/// A few hits without allocating; a value rarely hits more than two keys.
-#[derive(Default)]
-struct HitBuffer {
-    inline: [Option<Hit>; 4],
-    len: usize,
-    spill: Vec<Hit>,
-}
-
-impl HitBuffer {
-    fn push(&mut self, hit: Hit) {
-        if self.len < self.inline.len() {
-            self.inline[self.len] = Some(hit);
-        } else {
-            self.spill.push(hit);
-        }
-        self.len += 1;
-    }
-
-    fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    fn iter(&self) -> impl Iterator<Item = Hit> + '_ {
-        self.inline
-            .iter()
-            .flatten()
-            .copied()
-            .chain(self.spill.iter().copied())
-    }
 }
 
 fn serialize_time<S: serde::Serializer>(

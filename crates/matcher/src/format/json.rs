@@ -21,9 +21,16 @@ pub struct FieldTree {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Node {
+    /// The children, sorted by key length.
     children: Vec<(Box<[u8]>, Node)>,
+    /// `by_len[n]..by_len[n + 1]` are the children whose key is `n` bytes long (for keys up to
+    /// [`MAX_INDEXED_KEY`] bytes; longer keys are searched among all).
+    by_len: Vec<u16>,
     leaf: Option<Leaf>,
 }
+
+/// Keys up to this length are found through [`Node::by_len`].
+const MAX_INDEXED_KEY: usize = 63;
 
 /// What a visited field is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +71,14 @@ impl FieldTree {
             let idx = match position {
                 Some(idx) => idx,
                 None => {
-                    node.children.push((key.as_bytes().into(), Node::default()));
-                    node.children.len() - 1
+                    // Keep the children sorted by key length, and their index by length.
+                    let at = node
+                        .children
+                        .partition_point(|(name, _)| name.len() <= key.len());
+                    node.children
+                        .insert(at, (key.as_bytes().into(), Node::default()));
+                    node.index_lengths();
+                    at
                 }
             };
             node = &mut node.children[idx].1;
@@ -105,11 +118,31 @@ impl FieldTree {
 }
 
 impl Node {
+    #[inline]
     fn child(&self, key: &[u8]) -> Option<&Node> {
-        self.children
+        // Most keys of a line are not wanted: their length alone rules them out, and the few
+        // children of the same length are told apart by the first byte before the rest.
+        let candidates = if key.len() <= MAX_INDEXED_KEY && !self.by_len.is_empty() {
+            let start = usize::from(self.by_len[key.len()]);
+            let end = usize::from(self.by_len[key.len() + 1]);
+            &self.children[start..end]
+        } else {
+            &self.children[..]
+        };
+        let first = key.first();
+        candidates
             .iter()
-            .find(|(name, _)| &name[..] == key)
+            .find(|(name, _)| name.len() == key.len() && name.first() == first && &name[..] == key)
             .map(|(_, node)| node)
+    }
+
+    fn index_lengths(&mut self) {
+        self.by_len = (0..=MAX_INDEXED_KEY + 1)
+            .map(|len| {
+                let position = self.children.partition_point(|(name, _)| name.len() < len);
+                u16::try_from(position).expect("a node has fewer than 65,536 children")
+            })
+            .collect();
     }
 }
 
@@ -138,12 +171,6 @@ pub(crate) fn scan_object<'a>(
     tree: &FieldTree,
     mut visit: impl FnMut(&Leaf, Scalar<'a>),
 ) -> Result<(), JsonError> {
-    if let Err(error) = std::str::from_utf8(line) {
-        return Err(JsonError {
-            offset: error.valid_up_to(),
-            message: "invalid UTF-8",
-        });
-    }
     let mut scanner = Scanner {
         bytes: line,
         pos: 0,
@@ -162,12 +189,6 @@ pub(crate) fn scan_object<'a>(
 
 /// Checks that `text` is one JSON value (any type), as strictly as the scanner reads lines.
 pub fn validate(text: &[u8]) -> Result<(), JsonError> {
-    if let Err(error) = std::str::from_utf8(text) {
-        return Err(JsonError {
-            offset: error.valid_up_to(),
-            message: "invalid UTF-8",
-        });
-    }
     let mut scanner = Scanner {
         bytes: text,
         pos: 0,
@@ -331,26 +352,41 @@ impl<'a> Scanner<'a> {
         let start = self.pos + 1;
         let mut pos = start;
         let mut escaped = false;
+        let mut non_ascii = false;
         loop {
-            let Some(found) = memchr::memchr2(b'"', b'\\', &self.bytes[pos..]) else {
+            let Some(at) = find_special(self.bytes, pos, !non_ascii) else {
                 self.pos = self.bytes.len();
                 return Err(self.error("unterminated string"));
             };
-            let at = pos + found;
-            if self.bytes[at] == b'"' {
-                let raw = &self.bytes[start..at];
-                if has_control(raw) {
-                    let offset = start + raw.iter().position(|&byte| byte < 0x20).unwrap_or(0);
+            match self.bytes[at] {
+                b'"' => {
+                    let raw = &self.bytes[start..at];
+                    // Only strings may hold non-ASCII bytes (anything else refuses them), so
+                    // checking the strings that have some checks the whole line's UTF-8.
+                    if non_ascii && let Err(error) = std::str::from_utf8(raw) {
+                        return Err(JsonError {
+                            offset: start + error.valid_up_to(),
+                            message: "invalid UTF-8",
+                        });
+                    }
+                    self.pos = at + 1;
+                    return Ok((raw, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    pos = self.escape(at)?;
+                }
+                byte if byte < 0x20 => {
                     return Err(JsonError {
-                        offset,
+                        offset: at,
                         message: "control character in a string",
                     });
                 }
-                self.pos = at + 1;
-                return Ok((raw, escaped));
+                _ => {
+                    non_ascii = true;
+                    pos = at + 1;
+                }
             }
-            escaped = true;
-            pos = self.escape(at)?;
         }
     }
 
@@ -453,9 +489,38 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Whether a string's raw bytes hold a control character (written so it vectorises).
-fn has_control(raw: &[u8]) -> bool {
-    raw.iter().fold(false, |found, &byte| found | (byte < 0x20))
+const ONES: u64 = 0x0101_0101_0101_0101;
+const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// Sets the high bit of every zero byte of `word`, exactly (no carry between bytes).
+#[inline]
+fn zero_bytes(word: u64) -> u64 {
+    !(((word & LOW_SEVEN) + LOW_SEVEN) | word | LOW_SEVEN)
+}
+
+/// Returns the offset of the first byte from `pos` on that ends or interrupts a string's plain
+/// run: `"`, `\`, a control character, or (with `high`) a non-ASCII byte. Eight bytes at a
+/// time: strings in logs are short, too short for a SIMD search to pay its setup.
+#[inline]
+fn find_special(bytes: &[u8], mut pos: usize, high: bool) -> Option<usize> {
+    let high_mask = if high { HIGH_BITS } else { 0 };
+    while let Some(word) = bytes.get(pos..pos + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let special = zero_bytes(word ^ (ONES * u64::from(b'"')))
+            | zero_bytes(word ^ (ONES * u64::from(b'\\')))
+            | zero_bytes(word & (ONES * 0xe0))
+            | (word & high_mask);
+        if special != 0 {
+            return Some(pos + (special.trailing_zeros() / 8) as usize);
+        }
+        pos += 8;
+    }
+    bytes
+        .get(pos..)?
+        .iter()
+        .position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20 || (high && byte >= 0x80))
+        .map(|found| pos + found)
 }
 
 fn hex4(digits: Option<&[u8]>) -> Option<u32> {

@@ -126,40 +126,180 @@ pub(crate) fn scan_chunk(header: &Arc<ZeekHeader>, chunk: &[u8], probe: &mut Pro
     let mut spans: Vec<(usize, usize)> = Vec::with_capacity(header.fields.len() + 1);
     let mut unescaped = Vec::new();
     let mut line_no = 0u64;
-    for line in super::lines(chunk) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let mut line_start = 0;
+    let mut field_start = 0;
+    let mut pos = 0;
+    // The separators and line ends of the whole chunk are found eight bytes at a time (SWAR):
+    // one pass, and no call per field. A header line that changes the separator restarts the
+    // search after it with the new one.
+    'restart: loop {
+        let separator = header.separator;
+        let delimiters = Delimiters::new(chunk, pos, separator);
+        for at in delimiters {
+            if chunk[at] != b'\n' {
+                spans.push((field_start - line_start, at - line_start));
+                field_start = at + 1;
+                continue;
+            }
+            let line = &chunk[line_start..at];
+            spans.push((field_start - line_start, at - line_start));
+            line_no += 1;
+            line_start = at + 1;
+            field_start = at + 1;
+            let changed = handle_line(
+                &mut header,
+                line,
+                line_no,
+                &mut spans,
+                &mut unescaped,
+                probe,
+            );
+            spans.clear();
+            if changed && header.separator != separator {
+                pos = line_start;
+                continue 'restart;
+            }
+        }
+        break;
+    }
+    if line_start < chunk.len() {
+        // A last line without a line end.
+        let line = &chunk[line_start..];
+        spans.clear();
+        let mut field_start = 0;
+        for at in memchr::memchr_iter(header.separator, line) {
+            spans.push((field_start, at));
+            field_start = at + 1;
+        }
+        spans.push((field_start, line.len()));
         line_no += 1;
-        if line.first() == Some(&b'#') {
-            Arc::make_mut(&mut header).apply_line(line);
-            continue;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        if !header.has_fields() {
-            probe.malformed(line_no, || "data line before a #fields header".to_owned());
-            continue;
-        }
-        scan_line(&header, line, line_no, &mut spans, &mut unescaped, probe);
+        handle_line(
+            &mut header,
+            line,
+            line_no,
+            &mut spans,
+            &mut unescaped,
+            probe,
+        );
     }
     line_no
+}
+
+/// Handles one line whose field spans are found: a header line updates `header` (returns
+/// whether it was a directive), a data line is scanned.
+fn handle_line(
+    header: &mut Arc<ZeekHeader>,
+    line: &[u8],
+    line_no: u64,
+    spans: &mut [(usize, usize)],
+    unescaped: &mut Vec<u8>,
+    probe: &mut Probe<'_>,
+) -> bool {
+    // A line ending in CR LF: the CR belongs to no field.
+    let line = match line.strip_suffix(b"\r") {
+        Some(stripped) => {
+            if let Some(last) = spans.last_mut() {
+                last.1 = last.1.min(stripped.len()).max(last.0);
+            }
+            stripped
+        }
+        None => line,
+    };
+    if line.first() == Some(&b'#') {
+        return Arc::make_mut(header).apply_line(line);
+    }
+    if line.is_empty() {
+        return false;
+    }
+    if !header.has_fields() {
+        probe.malformed(line_no, || "data line before a #fields header".to_owned());
+        return false;
+    }
+    scan_line(header, line, line_no, spans, unescaped, probe);
+    false
+}
+
+/// The positions of a separator byte and of line ends in a chunk, from `start` on, found a word
+/// at a time.
+struct Delimiters<'a> {
+    bytes: &'a [u8],
+    word_start: usize,
+    mask: u64,
+    separator: u64,
+}
+
+const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+impl<'a> Delimiters<'a> {
+    fn new(bytes: &'a [u8], start: usize, separator: u8) -> Self {
+        let mut delimiters = Self {
+            bytes,
+            word_start: start,
+            mask: 0,
+            separator: ONES * u64::from(separator),
+        };
+        delimiters.mask = delimiters.word_mask(start);
+        delimiters
+    }
+
+    /// The high bit of each byte of the word at `at` that is a separator or a line end
+    /// (exact: no carry between bytes). Past the end, bytes count as neither.
+    fn word_mask(&self, at: usize) -> u64 {
+        let word = match self.bytes.get(at..at + 8) {
+            Some(word) => u64::from_le_bytes(word.try_into().expect("eight bytes")),
+            None => {
+                let mut padded = [0u8; 8];
+                let tail = self.bytes.get(at..).unwrap_or_default();
+                padded[..tail.len()].copy_from_slice(tail);
+                // Padding must not look like a delimiter: use a byte that is neither.
+                let filler = if self.separator == ONES * 0xff {
+                    0xfe
+                } else {
+                    0xff
+                };
+                for byte in &mut padded[tail.len()..] {
+                    *byte = filler;
+                }
+                u64::from_le_bytes(padded)
+            }
+        };
+        zero_bytes(word ^ self.separator) | zero_bytes(word ^ (ONES * u64::from(b'\n')))
+    }
+}
+
+impl Iterator for Delimiters<'_> {
+    type Item = usize;
+
+    #[inline]
+    fn next(&mut self) -> Option<usize> {
+        while self.mask == 0 {
+            self.word_start += 8;
+            if self.word_start >= self.bytes.len() {
+                return None;
+            }
+            self.mask = self.word_mask(self.word_start);
+        }
+        let at = self.word_start + (self.mask.trailing_zeros() / 8) as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
+    }
+}
+
+/// Sets the high bit of every zero byte of `word`, exactly.
+#[inline]
+fn zero_bytes(word: u64) -> u64 {
+    !(((word & LOW_SEVEN) + LOW_SEVEN) | word | LOW_SEVEN)
 }
 
 fn scan_line(
     header: &ZeekHeader,
     line: &[u8],
     line_no: u64,
-    spans: &mut Vec<(usize, usize)>,
+    spans: &[(usize, usize)],
     unescaped: &mut Vec<u8>,
     probe: &mut Probe<'_>,
 ) {
-    spans.clear();
-    let mut field_start = 0;
-    for tab in memchr::memchr_iter(header.separator, line) {
-        spans.push((field_start, tab));
-        field_start = tab + 1;
-    }
-    spans.push((field_start, line.len()));
     if spans.len() != header.fields.len() {
         let (expected, found) = (header.fields.len(), spans.len());
         probe.malformed(line_no, || {
@@ -176,6 +316,8 @@ fn scan_line(
         probe.malformed(line_no, || format!("field ts: invalid time `{text}`"));
         return;
     }
+    // Zeek escapes are rare: one search of the line spares one per value.
+    let has_escapes = memchr::memchr(b'\\', line).is_some();
     for idx in 0..=header.last_needed.min(spans.len() - 1) {
         let action = header.plan[idx];
         let (kind, is_set) = match action {
@@ -190,13 +332,21 @@ fn scan_line(
         let name = header.fields[idx].as_str();
         if is_set {
             for element in raw.split(|&byte| byte == header.set_separator) {
-                let element = unescape_into(element, unescaped);
+                let element = if has_escapes {
+                    unescape_into(element, unescaped)
+                } else {
+                    element
+                };
                 if !check_value(kind, element, name, line_no, probe) {
                     return;
                 }
             }
         } else {
-            let value = unescape_into(raw, unescaped);
+            let value = if has_escapes {
+                unescape_into(raw, unescaped)
+            } else {
+                raw
+            };
             if !check_value(kind, value, name, line_no, probe) {
                 return;
             }
@@ -276,15 +426,23 @@ fn check_value(
     line_no: u64,
     probe: &mut Probe<'_>,
 ) -> bool {
-    if kind == ValueKind::Ip && crate::normalize::ip(value).is_none() {
-        let text = String::from_utf8_lossy(value).into_owned();
-        probe.malformed(line_no, || {
-            format!("field {name}: invalid address `{text}`")
-        });
-        return false;
+    if kind != ValueKind::Ip {
+        probe.value(name, kind, value);
+        return true;
     }
-    probe.value(name, kind, value);
-    true
+    match crate::normalize::ip(value) {
+        Some(addr) => {
+            probe.ip(name, addr, value);
+            true
+        }
+        None => {
+            let text = String::from_utf8_lossy(value).into_owned();
+            probe.malformed(line_no, || {
+                format!("field {name}: invalid address `{text}`")
+            });
+            false
+        }
+    }
 }
 
 fn action_for(name: &str, zeek_type: Option<&str>) -> Action {

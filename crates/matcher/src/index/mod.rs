@@ -7,8 +7,8 @@
 //! stored key exactly. A domain is looked up by probing each label-boundary suffix of the
 //! name (`a.b.example.com`, `b.example.com`, `example.com`, `com`), skipping suffixes whose
 //! label count no key has. An IP address is looked up once per prefix length in use, after (from
-//! 4,096 IPv4 keys on) a 2 MiB bitmap of the /24 blocks any IPv4 key covers has ruled out most
-//! addresses with one memory access.
+//! 4,096 IPv4 keys on) a 128 KiB bitmap of the /20 blocks any IPv4 key covers has ruled out most
+//! addresses with one access to the L2 cache.
 //!
 //! Updates are incremental: [`IndicatorIndex::upsert`] replaces an older version of an
 //! indicator, drops a revoked one and ignores a stale one; [`IndicatorIndex::remove`] drops

@@ -283,10 +283,12 @@ proptest! {
         let mut index = IndicatorIndex::new();
         let mut live: Vec<(u128, Vec<Key>)> = Vec::new();
         if with_prefilter {
-            // Enough IPv4 keys, outside the addresses tested, for the /24 prefilter to be used.
+            // Enough IPv4 and domain keys, outside the values tested, for the prefilters to
+            // be built.
             for n in 0..5_000u32 {
-                let key = Key::ip(&format!("172.16.{}.{}", n / 256, n % 256)).unwrap();
-                index.upsert(&entry(1_000_000 + u128::from(n), "2024-01-01T00:00:00Z", vec![key])).unwrap();
+                let ip = Key::ip(&format!("172.16.{}.{}", n / 256, n % 256)).unwrap();
+                let name = domain(&format!("filler-{n}.invalid"));
+                index.upsert(&entry(1_000_000 + u128::from(n), "2024-01-01T00:00:00Z", vec![ip, name])).unwrap();
                 live.push((1_000_000 + u128::from(n), Vec::new()));
             }
         }
