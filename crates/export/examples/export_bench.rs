@@ -3,8 +3,11 @@
 //! [--format NAME]... [--out DIR]`.
 //!
 //! The indicators are made in memory first (not timed); each format then exports all of them
-//! into a byte-counting sink (or into `DIR` with its summary, for checks by other tools). The figures are
-//! recorded in `bench/results/export.md` by `bench/export/run.sh`.
+//! into a byte-counting sink (or into `DIR` with its summary, for checks by other tools), once
+//! compiling each pattern inside `Exporter::push` (one thread), and once compiling the
+//! patterns ahead on every core with `export::compile_indicator` (`--threads`, default: the
+//! available parallelism) and writing on one. The figures are recorded in
+//! `bench/results/export.md` by `bench/export/run.sh`.
 
 #[path = "../benches/synthetic.rs"]
 mod synthetic;
@@ -16,7 +19,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use export::{
-    Directory, DirectoryFile, ExportItem, ExportOptions, Exporter, Format, FsDirectory, Output,
+    Directory, DirectoryFile, ExportItem, ExportOptions, Exporter, Format, FsDirectory,
+    IndicatorValues, Output, compile_indicator,
 };
 use policy::AccessScope;
 use stix::StixTimestamp;
@@ -25,6 +29,7 @@ fn main() -> ExitCode {
     let mut count: u64 = 100_000;
     let mut formats = Vec::new();
     let mut out: Option<PathBuf> = None;
+    let mut threads = std::thread::available_parallelism().map_or(1, usize::from);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
@@ -38,6 +43,10 @@ fn main() -> ExitCode {
                 None => return usage(),
             },
             ("--out", Some(value)) => out = Some(PathBuf::from(value)),
+            ("--threads", Some(value)) => match value.parse() {
+                Ok(parsed) if parsed > 0 => threads = parsed,
+                _ => return usage(),
+            },
             _ => return usage(),
         }
     }
@@ -70,41 +79,79 @@ fn main() -> ExitCode {
         objects.len() as f64 / seconds
     );
     for format in formats {
-        let options = ExportOptions::new(AccessScope::unrestricted(), now);
-        let started = Instant::now();
-        let summary = match (&out, format.is_directory()) {
-            (Some(dir), true) => {
-                let mut directory = FsDirectory::create_all(dir.join(format.as_str()))
-                    .expect("the output directory can be made");
-                export(format, options, Output::Directory(&mut directory), &objects)
+        for threads in [1, threads] {
+            let options = ExportOptions::new(AccessScope::unrestricted(), now);
+            let started = Instant::now();
+            let compiled =
+                (threads > 1 && format.needs_values()).then(|| compile_ahead(&objects, threads));
+            let summary = match (&out, format.is_directory()) {
+                (Some(dir), true) => {
+                    let mut directory = FsDirectory::create_all(dir.join(format.as_str()))
+                        .expect("the output directory can be made");
+                    export(
+                        format,
+                        options,
+                        Output::Directory(&mut directory),
+                        &objects,
+                        compiled.as_deref(),
+                    )
+                }
+                (Some(dir), false) => {
+                    fs::create_dir_all(dir).expect("the output directory can be made");
+                    let file =
+                        fs::File::create(dir.join(format!("{format}.{}", format.extension())))
+                            .expect("the output file can be made");
+                    let mut file = io::BufWriter::with_capacity(1 << 20, file);
+                    export(
+                        format,
+                        options,
+                        Output::Stream(&mut file),
+                        &objects,
+                        compiled.as_deref(),
+                    )
+                }
+                (None, true) => export(
+                    format,
+                    options,
+                    Output::Directory(&mut Discard),
+                    &objects,
+                    compiled.as_deref(),
+                ),
+                (None, false) => export(
+                    format,
+                    options,
+                    Output::Stream(&mut io::sink()),
+                    &objects,
+                    compiled.as_deref(),
+                ),
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            if let Some(dir) = &out {
+                fs::write(
+                    dir.join(format!("{format}.summary.json")),
+                    serde_json::to_string_pretty(&summary).expect("summaries serialise"),
+                )
+                .expect("the summary can be written");
             }
-            (Some(dir), false) => {
-                fs::create_dir_all(dir).expect("the output directory can be made");
-                let file = fs::File::create(dir.join(format!("{format}.{}", format.extension())))
-                    .expect("the output file can be made");
-                let mut file = io::BufWriter::with_capacity(1 << 20, file);
-                export(format, options, Output::Stream(&mut file), &objects)
+            let megabytes = summary.n_bytes as f64 / 1e6;
+            let label = if compiled.is_some() {
+                format!("{format} (patterns compiled on {threads} threads)")
+            } else {
+                format.to_string()
+            };
+            println!(
+                "| {label} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {:.0} | {:.0} |",
+                summary.n_objects,
+                summary.n_exported,
+                summary.n_values,
+                summary.n_objects as f64 / seconds,
+                megabytes / seconds
+            );
+            if threads == 1 && (out.is_some() || !format.needs_values()) {
+                // One run per format is enough for the object formats and for checks.
+                break;
             }
-            (None, true) => export(format, options, Output::Directory(&mut Discard), &objects),
-            (None, false) => export(format, options, Output::Stream(&mut io::sink()), &objects),
-        };
-        let seconds = started.elapsed().as_secs_f64();
-        if let Some(dir) = &out {
-            fs::write(
-                dir.join(format!("{format}.summary.json")),
-                serde_json::to_string_pretty(&summary).expect("summaries serialise"),
-            )
-            .expect("the summary can be written");
         }
-        let megabytes = summary.n_bytes as f64 / 1e6;
-        println!(
-            "| {format} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {:.0} | {:.0} |",
-            summary.n_objects,
-            summary.n_exported,
-            summary.n_values,
-            summary.n_objects as f64 / seconds,
-            megabytes / seconds
-        );
     }
     ExitCode::SUCCESS
 }
@@ -114,18 +161,48 @@ fn export(
     options: ExportOptions,
     output: Output<'_>,
     objects: &[stix::StixObject],
+    compiled: Option<&[IndicatorValues]>,
 ) -> export::Summary {
     let mut exporter = Exporter::new(format, options, output).expect("the options are valid");
-    for object in objects {
-        exporter
-            .push(ExportItem::new(object))
-            .expect("the sink takes everything");
+    for (idx, object) in objects.iter().enumerate() {
+        let item = ExportItem {
+            values: compiled.map(|compiled| &compiled[idx]),
+            ..ExportItem::new(object)
+        };
+        exporter.push(item).expect("the sink takes everything");
     }
     exporter.finish().expect("the sink takes everything")
 }
 
+/// Compiles every indicator's pattern on `threads` threads, in order.
+fn compile_ahead(objects: &[stix::StixObject], threads: usize) -> Vec<IndicatorValues> {
+    let chunk = objects.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = objects
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|object| match object.as_indicator() {
+                            Some(indicator) => compile_indicator(indicator),
+                            None => IndicatorValues {
+                                outcome: Err(export::Reason::NotForFormat),
+                                left_out_keys: Vec::new(),
+                            },
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("compiling does not panic"))
+            .collect()
+    })
+}
+
 fn usage() -> ExitCode {
-    eprintln!("usage: export_bench [--count N] [--format NAME]... [--out DIR]");
+    eprintln!("usage: export_bench [--count N] [--format NAME]... [--out DIR] [--threads N]");
     ExitCode::from(2)
 }
 

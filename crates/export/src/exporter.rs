@@ -9,7 +9,7 @@ use stix::{StixId, StixObject, StixTimestamp};
 
 use crate::Error;
 use crate::format::{self, Entry, Format, FormatWriter};
-use crate::keys;
+use crate::keys::{self, IndicatorValues, compile_indicator};
 use crate::options::ExportOptions;
 use crate::output::Output;
 use crate::summary::{Reason, Summary};
@@ -30,6 +30,9 @@ pub struct ExportItem<'a> {
     /// The object's JSON as stored, which the STIX formats copy instead of serialising the
     /// object again.
     pub json: Option<&'a str>,
+    /// The indicator's values, compiled ahead with [`compile_indicator`] (for instance on
+    /// several threads); compiled by [`Exporter::push`] when `None`.
+    pub values: Option<&'a IndicatorValues>,
 }
 
 impl<'a> ExportItem<'a> {
@@ -41,6 +44,7 @@ impl<'a> ExportItem<'a> {
             collection: None,
             date_added: None,
             json: None,
+            values: None,
         }
     }
 }
@@ -116,10 +120,21 @@ impl<'a> Exporter<'a> {
         let indicator = object.as_indicator();
         if self.format.needs_values() {
             let indicator = indicator.expect("value formats select indicators only");
-            match keys::compile_values(indicator, &mut self.values, &mut self.summary) {
-                Ok(()) => {}
+            let compiled_here;
+            let compiled = match item.values {
+                Some(compiled) => compiled,
+                None => {
+                    compiled_here = compile_indicator(indicator);
+                    &compiled_here
+                }
+            };
+            for (kind, reason) in &compiled.left_out_keys {
+                self.summary.leave_out_key(kind, *reason, object.id());
+            }
+            match &compiled.outcome {
+                Ok(values) => self.values.extend_from_slice(values),
                 Err(reason) => {
-                    self.summary.leave_out(reason, object.id());
+                    self.summary.leave_out(*reason, object.id());
                     self.writer.observe_left_out(object, changed);
                     return Ok(());
                 }

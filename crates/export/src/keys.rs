@@ -12,16 +12,37 @@
 use stix::Indicator;
 use stix_pattern::{Decision, HashedObject, LookupKey, compile, parse_indicator};
 
-use crate::summary::{Reason, Summary};
+use crate::summary::Reason;
 use crate::value::{HashAlgorithm, Value, parse_domain};
 
-/// Appends to `values` the values of the indicator's pattern, recording in `summary` the
-/// keys that have no value form; or says why the indicator has none.
-pub(crate) fn compile_values(
+/// The values of an indicator's pattern, compiled ahead of [`Exporter::push`]: compiling is
+/// the costly part of an export, and callers may do it on several threads
+/// ([`compile_indicator`] is pure) and hand the result over in [`ExportItem::values`].
+///
+/// [`Exporter::push`]: crate::Exporter::push
+/// [`ExportItem::values`]: crate::ExportItem::values
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndicatorValues {
+    /// The values, or why the indicator has none.
+    pub outcome: Result<Vec<Value>, Reason>,
+    /// The look-up keys that have no value form, by kind name, with the reason.
+    pub left_out_keys: Vec<(&'static str, Reason)>,
+}
+
+/// Compiles an indicator's pattern into the values writers put in rules and lists.
+pub fn compile_indicator(indicator: &Indicator) -> IndicatorValues {
+    let mut left_out_keys = Vec::new();
+    let outcome = values_of(indicator, &mut left_out_keys);
+    IndicatorValues {
+        outcome,
+        left_out_keys,
+    }
+}
+
+fn values_of(
     indicator: &Indicator,
-    values: &mut Vec<Value>,
-    summary: &mut Summary,
-) -> Result<(), Reason> {
+    left_out_keys: &mut Vec<(&'static str, Reason)>,
+) -> Result<Vec<Value>, Reason> {
     let pattern = match parse_indicator(indicator) {
         Ok(Some(pattern)) => pattern,
         Ok(None) => return Err(Reason::PatternType),
@@ -34,14 +55,14 @@ pub(crate) fn compile_values(
     if compiled.keys.is_empty() {
         return Err(Reason::PatternNeverMatches);
     }
-    let id = &indicator.common.id;
+    let mut values = Vec::with_capacity(compiled.keys.len());
     for key in compiled.keys {
         match value_of(key) {
             Ok(value) => values.push(value),
-            Err((kind, reason)) => summary.leave_out_key(kind, reason, id),
+            Err(left_out) => left_out_keys.push(left_out),
         }
     }
-    Ok(())
+    Ok(values)
 }
 
 /// Returns whether a STIX pattern parses (other pattern languages are not checked): the

@@ -27,6 +27,7 @@ mod value;
 pub use error::Error;
 pub use exporter::{ExportItem, Exporter};
 pub use format::Format;
+pub use keys::{IndicatorValues, compile_indicator};
 pub use options::{
     ExportOptions, NftablesOptions, Producer, RpzOptions, RpzPolicy, SENTINEL_MAX_OBJECTS,
     SentinelOptions, SuricataOptions,

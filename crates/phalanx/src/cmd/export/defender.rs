@@ -201,6 +201,7 @@ pub async fn export(
             collection: Some(stored.entry.collection),
             date_added: Some(stored.entry.date_added),
             json: Some(&stored.json),
+            values: None,
         })?;
         Ok(())
     })
