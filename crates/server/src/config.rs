@@ -20,6 +20,7 @@
 //! max_content_length = 10485760
 //! default_page_size = 100
 //! max_page_size = 1000
+//! max_inline_objects = 100    # larger TAXII envelopes are processed in the background
 //! requests_per_minute = 3000
 //! burst = 200
 //! shutdown_grace_seconds = 30
@@ -93,6 +94,11 @@ pub struct Limits {
     /// The largest page served, whatever `limit` asks.
     #[serde(default = "default_max_page_size")]
     pub max_page_size: u32,
+    /// TAXII Add Objects: an envelope with at most this many objects is stored before the
+    /// POST answers (its status is `complete`); a larger one is processed in the background
+    /// (the POST answers `pending` at once, and the client polls Get Status).
+    #[serde(default = "default_max_inline_objects")]
+    pub max_inline_objects: usize,
     /// Sustained requests per minute allowed per principal (per token, or per user for
     /// HTTP Basic); `0` disables rate limiting.
     #[serde(default = "default_requests_per_minute")]
@@ -171,6 +177,7 @@ impl Default for Limits {
             max_content_length: default_max_content_length(),
             default_page_size: default_page_size(),
             max_page_size: default_max_page_size(),
+            max_inline_objects: default_max_inline_objects(),
             requests_per_minute: default_requests_per_minute(),
             burst: default_burst(),
             shutdown_grace_seconds: default_shutdown_grace_seconds(),
@@ -266,6 +273,10 @@ fn default_max_page_size() -> u32 {
     1000
 }
 
+fn default_max_inline_objects() -> usize {
+    100
+}
+
 fn default_requests_per_minute() -> u32 {
     3000
 }
@@ -323,6 +334,7 @@ key = "key.pem"
 max_content_length = 1000
 default_page_size = 10
 max_page_size = 20
+max_inline_objects = 0
 requests_per_minute = 0
 burst = 0
 "#,
@@ -333,6 +345,7 @@ burst = 0
         assert_eq!(config.node.default_tlp, Tlp::AmberStrict);
         assert_eq!(config.tls.expect("tls given").key, PathBuf::from("key.pem"));
         assert_eq!(config.limits.max_content_length, 1000);
+        assert_eq!(config.limits.max_inline_objects, 0);
     }
 
     #[test]

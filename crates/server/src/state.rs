@@ -95,6 +95,7 @@ fn taxii_state(store: &AnyStore, config: &Config, clock: &Arc<dyn Clock>) -> tax
         max_content_length: config.limits.max_content_length,
         default_page_size: config.limits.default_page_size,
         max_page_size: config.limits.max_page_size,
+        max_inline_objects: config.limits.max_inline_objects,
         default_tlp: config.node.default_tlp,
         ..taxii::TaxiiConfig::default()
     };

@@ -20,6 +20,11 @@ pub struct Args {
     /// The node's configuration file (TOML, see `server::config`).
     #[arg(long, value_name = "FILE", env = "PHALANX_CONFIG")]
     config: Option<PathBuf>,
+    /// TAXII Add Objects: envelopes with at most N objects are stored before the POST
+    /// answers (status `complete`), larger ones in the background (status `pending`)
+    /// [default: the config's `limits.max_inline_objects`, else 100].
+    #[arg(long, value_name = "N")]
+    max_inline_objects: Option<usize>,
 }
 
 /// Runs the node until a shutdown signal, then stops gracefully.
@@ -28,10 +33,13 @@ pub struct Args {
 ///
 /// Fails when the configuration, the store or the listener cannot be used.
 pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
+    if let Some(max_inline_objects) = args.max_inline_objects {
+        config.limits.max_inline_objects = max_inline_objects;
+    }
     let listen = args.listen.unwrap_or(config.listen);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
