@@ -76,6 +76,12 @@ pub enum ApiError {
         /// The rule and the value that broke it.
         reason: String,
     },
+    /// The body's media type is not one the route reads (415).
+    #[error("{reason}")]
+    UnsupportedMediaType {
+        /// The media type given and those accepted.
+        reason: String,
+    },
     /// The body is larger than the node accepts (413).
     #[error("request body larger than the {limit} bytes this server accepts")]
     PayloadTooLarge {
@@ -103,6 +109,7 @@ impl ApiError {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -15,6 +15,7 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod limits;
+pub mod reports;
 pub mod serve;
 pub mod state;
 pub mod trace;

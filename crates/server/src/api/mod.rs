@@ -1,5 +1,6 @@
 //! The admin REST API under `/api/v1/` (JSON): participants, users, tokens, collections,
-//! `whoami`, and each principal's exports for defenders' tools (`exports`), described by the
+//! `whoami`, each principal's exports for defenders' tools (`exports`) and report documents
+//! made into STIX reports (`reports`), described by the
 //! OpenAPI document at `/api/v1/openapi.json`.
 //!
 //! Administration needs the `admin` role; any authenticated user may read `whoami` and
@@ -8,6 +9,7 @@
 
 mod exports;
 mod handlers;
+mod reports;
 pub mod schemas;
 
 use axum::Router;
@@ -47,6 +49,7 @@ use crate::state::AppState;
         handlers::set_collection_access,
         exports::export,
         exports::export_file,
+        reports::create_report,
     ),
     modifiers(&Authentication),
     security(("basic" = []), ("bearer" = [])),
@@ -63,6 +66,7 @@ use crate::state::AppState;
         schemas::CollectionBody,
         schemas::NewCollectionBody,
         schemas::WhoAmIBody,
+        reports::ReportCreatedBody,
     ))
 )]
 pub struct ApiDoc;
@@ -185,5 +189,10 @@ pub fn routes() -> Routes {
             Method::GET,
             "/api/v1/exports/{name}/{id}",
             get(exports::export_file),
+        )
+        .route(
+            Method::POST,
+            "/api/v1/reports",
+            post(reports::create_report),
         )
 }

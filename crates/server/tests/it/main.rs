@@ -8,6 +8,7 @@ mod limits;
 mod logs;
 mod openapi;
 mod policy_property;
+mod reports;
 mod support;
 mod taxii_add;
 mod tls;
