@@ -8,8 +8,13 @@
 //! error format of their path (a TAXII error message under `/taxii2/`). Unknown users, wrong
 //! passwords, unknown, expired and revoked tokens all get the same answer, and an unknown
 //! user costs the same argon2 verification as a wrong password.
+//!
+//! Repeated failures from one source address, for one user name or for one token are
+//! throttled ([`crate::throttle`]): 429 with `Retry-After` for a backoff window.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -21,6 +26,7 @@ use store::{Accounts, User};
 use crate::credentials;
 use crate::error::{ApiError, ErrorFormat};
 use crate::state::AppState;
+use crate::throttle::AttemptKeys;
 
 /// The path of the OpenAPI document, which is served without authentication: it describes
 /// the API's shape and holds no data.
@@ -50,11 +56,23 @@ pub async fn authenticate(
         return next.run(request).await;
     }
     let format = ErrorFormat::for_path(&path);
+    let source = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip());
+    let attempt = AttemptKeys::of(source, request.headers());
+    if let Err(error) = state.login_throttle.check(&attempt) {
+        tracing::debug!("login attempt refused during a backoff window");
+        return error.into_response_as(format);
+    }
     let (principal, limit_key) = match resolve(&state, request.headers()).await {
         Ok(resolved) => resolved,
         Err(error) => {
             if matches!(error, ApiError::Unauthenticated) {
                 tracing::debug!("request not authenticated");
+                if let Err(throttled) = state.login_throttle.record_failure(&attempt) {
+                    return throttled.into_response_as(format);
+                }
             }
             return error.into_response_as(format);
         }

@@ -23,6 +23,8 @@
 //! max_inline_objects = 100    # larger TAXII envelopes are processed in the background
 //! requests_per_minute = 3000
 //! burst = 200
+//! login_failures = 10         # failed logins per source, user name or token before backoff
+//! login_backoff_seconds = 60  # how long further attempts get 429 after too many failures
 //! shutdown_grace_seconds = 30
 //! ```
 
@@ -106,6 +108,15 @@ pub struct Limits {
     /// How many requests a principal may make at once above the sustained rate.
     #[serde(default = "default_burst")]
     pub burst: u32,
+    /// Failed authentications allowed from one source address (IPv6: one /64), for one user
+    /// name or for one token before further attempts are refused with 429 for
+    /// `login_backoff_seconds`; `0` disables failed-login throttling.
+    #[serde(default = "default_login_failures")]
+    pub login_failures: u32,
+    /// How long attempts are refused after too many failed logins, in seconds (the failure
+    /// budget refills over the same time).
+    #[serde(default = "default_login_backoff_seconds")]
+    pub login_backoff_seconds: u64,
     /// How long in-flight requests may run after a shutdown signal, in seconds.
     #[serde(default = "default_shutdown_grace_seconds")]
     pub shutdown_grace_seconds: u64,
@@ -180,6 +191,8 @@ impl Default for Limits {
             max_inline_objects: default_max_inline_objects(),
             requests_per_minute: default_requests_per_minute(),
             burst: default_burst(),
+            login_failures: default_login_failures(),
+            login_backoff_seconds: default_login_backoff_seconds(),
             shutdown_grace_seconds: default_shutdown_grace_seconds(),
         }
     }
@@ -245,6 +258,12 @@ impl Config {
         if limits.requests_per_minute > 0 && limits.burst == 0 {
             return fail("limits.burst must be at least 1 when rate limiting is on".to_owned());
         }
+        if limits.login_failures > 0 && limits.login_backoff_seconds == 0 {
+            return fail(
+                "limits.login_backoff_seconds must be at least 1 when login throttling is on"
+                    .to_owned(),
+            );
+        }
         Ok(())
     }
 }
@@ -283,6 +302,14 @@ fn default_requests_per_minute() -> u32 {
 
 fn default_burst() -> u32 {
     200
+}
+
+fn default_login_failures() -> u32 {
+    10
+}
+
+fn default_login_backoff_seconds() -> u64 {
+    60
 }
 
 fn default_shutdown_grace_seconds() -> u64 {

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod reports;
 pub mod serve;
 pub mod state;
+pub mod throttle;
 pub mod trace;
 
 use axum::Router;

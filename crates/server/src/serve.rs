@@ -122,13 +122,17 @@ pub async fn serve(
         watcher.graceful_shutdown(Some(grace));
     });
     let limits = state.rate_limits.clone();
+    let login_throttle = state.login_throttle.clone();
     let housekeeping = state.shutdown.clone();
     state.jobs.spawn(async move {
         let mut ticks = tokio::time::interval(Duration::from_secs(60));
         loop {
             tokio::select! {
                 () = housekeeping.cancelled() => break,
-                _ = ticks.tick() => limits.shrink(),
+                _ = ticks.tick() => {
+                    limits.shrink();
+                    login_throttle.shrink();
+                }
             }
         }
     });

@@ -12,6 +12,7 @@ use tokio_util::task::TaskTracker;
 use crate::config::Config;
 use crate::credentials::VerifiedCredentials;
 use crate::limits::RateLimits;
+use crate::throttle::LoginThrottle;
 
 /// A source of the current time; tests use a fixed one so that token expiry and
 /// `date_added` are deterministic.
@@ -41,6 +42,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Per-principal rate limits.
     pub rate_limits: RateLimits,
+    /// Failed-login throttling (per source address, user name and token).
+    pub login_throttle: LoginThrottle,
     /// Background jobs (e.g. large TAXII envelopes): spawn them here so that shutdown waits
     /// for them.
     pub jobs: TaskTracker,
@@ -61,6 +64,7 @@ impl AppState {
             taxii: taxii_state(&store, &config, &clock),
             store,
             rate_limits: RateLimits::new(&config.limits),
+            login_throttle: LoginThrottle::new(&config.limits, Arc::clone(&clock)),
             config: Arc::new(config),
             clock,
             jobs: TaskTracker::new(),
@@ -73,6 +77,7 @@ impl AppState {
     #[must_use]
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.taxii = taxii_state(&self.store, &self.config, &clock);
+        self.login_throttle = LoginThrottle::new(&self.config.limits, Arc::clone(&clock));
         self.clock = clock;
         self
     }

@@ -11,4 +11,5 @@ mod policy_property;
 mod reports;
 mod support;
 mod taxii_add;
+mod throttle;
 mod tls;
