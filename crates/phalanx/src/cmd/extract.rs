@@ -153,7 +153,14 @@ fn load_attack(paths: &[PathBuf]) -> anyhow::Result<AttackIndex> {
     Ok(index)
 }
 
-fn read_document(path: &Path, format: Option<Format>, limits: &Limits) -> anyhow::Result<Document> {
+/// Reads a document (`-` is stdin, `.gz` is decompressed), its format given or guessed from
+/// the file name and content; at most one byte over the limit is read, so that the parser names
+/// the limit.
+pub(crate) fn read_document(
+    path: &Path,
+    format: Option<Format>,
+    limits: &Limits,
+) -> anyhow::Result<Document> {
     let mut bytes = Vec::new();
     input::open(path)?
         .take(limits.max_input_bytes as u64 + 1)

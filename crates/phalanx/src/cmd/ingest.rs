@@ -22,6 +22,8 @@ use crate::{input, storage};
 mod bundle;
 #[path = "ingest_from.rs"]
 mod from;
+#[path = "ingest_report.rs"]
+mod report;
 
 /// Inputs with at least this many objects get a progress bar.
 const PROGRESS_THRESHOLD: usize = 1_000;
@@ -36,8 +38,8 @@ const MAX_PRINTED_WARNINGS: usize = 5;
 /// Arguments of `phalanx ingest`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// STIX 2.1 bundles or single objects (JSON); `-` reads stdin, `.gz` files are
-    /// decompressed. Each file is stored whole or not at all.
+    /// STIX 2.1 bundles or single objects (JSON), or with --report documents; `-` reads
+    /// stdin, `.gz` files are decompressed. Each file is stored whole or not at all.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// The collection to store into: its id, alias or title [default: the collection aliased
@@ -50,6 +52,9 @@ pub struct Args {
     /// Peers' formats: MISP events and feeds, indicator lists.
     #[command(flatten)]
     from: from::FromArgs,
+    /// Report documents (text, Markdown, HTML, PDF).
+    #[command(flatten)]
+    report: report::ReportArgs,
 }
 
 /// What happened to one input.
@@ -72,6 +77,9 @@ struct FileReport {
     elapsed_ms: u128,
     /// Where the time went.
     timings_ms: Timings,
+    /// With `--report`: the report made of the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<report::ReportSummary>,
 }
 
 /// Why an object, or a whole input, was refused.
@@ -109,7 +117,15 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
     let collection = storage::collection(&store, args.collection.as_deref()).await?;
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {
-        let report = ingest_file(&store, &collection, path, args.default_tlp, &args.from).await?;
+        let report = ingest_file(
+            &store,
+            &collection,
+            path,
+            args.default_tlp,
+            &args.from,
+            &args.report,
+        )
+        .await?;
         if global.json {
             println!("{}", serde_json::to_string(&report)?);
         } else {
@@ -146,6 +162,7 @@ async fn ingest_file(
     path: &Path,
     default_tlp: Tlp,
     from: &from::FromArgs,
+    reports: &report::ReportArgs,
 ) -> anyhow::Result<FileReport> {
     let started = Instant::now();
     let mut report = FileReport {
@@ -162,8 +179,25 @@ async fn ingest_file(
         warnings: Vec::new(),
         elapsed_ms: 0,
         timings_ms: Timings::default(),
+        report: None,
     };
-    let parsed = match read(path, from, default_tlp) {
+    let read = if reports.report {
+        let started = Instant::now();
+        reports
+            .make(store, path, default_tlp)
+            .await?
+            .and_then(|(value, warnings, summary)| {
+                report.report = Some(summary);
+                let timings = Timings {
+                    parse: started.elapsed().as_millis(),
+                    ..Timings::default()
+                };
+                check_value(value, warnings, timings)
+            })
+    } else {
+        read(path, from, default_tlp)
+    };
+    let parsed = match read {
         Ok(parsed) => parsed,
         Err(diagnostics) => {
             report.n_rejected = 1;
@@ -178,7 +212,8 @@ async fn ingest_file(
         .diagnostics
         .into_iter()
         .partition(Diagnostic::is_error);
-    report.n_warnings = warnings.len();
+    report.n_warnings = warnings.len() + parsed.unlisted_warnings.values().sum::<usize>();
+    report.warnings_by_check = parsed.unlisted_warnings;
     for warning in &warnings {
         *report
             .warnings_by_check
@@ -237,6 +272,9 @@ async fn ingest_file(
         // Nothing was written: the objects that would have been added were not.
         report.n_added = 0;
     }
+    // Freeing tens of thousands of typed objects takes a while: another thread does it while
+    // this one reports and closes the store.
+    std::thread::spawn(move || drop(objects));
     report.elapsed_ms = started.elapsed().as_millis();
     tracing::info!(
         n_objects = report.n_objects,
@@ -253,7 +291,11 @@ struct Parsed {
     n_objects: usize,
     /// The objects, when no diagnostic is an error.
     objects: Vec<NewObject>,
+    /// Every error, and the warnings (all, or the first [`MAX_LISTED_WARNINGS`] of a STIX
+    /// bundle checked on every core).
     diagnostics: Vec<Diagnostic>,
+    /// The warnings left out of `diagnostics`, counted by check.
+    unlisted_warnings: BTreeMap<&'static str, usize>,
     is_bundle: bool,
     spec_version: Option<String>,
     timings: Timings,
@@ -316,7 +358,18 @@ fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, 
         from.import(path, default_tlp)?
     };
     lap(&mut timings.parse);
-    let mut diagnostics = stix::validate_value(&value, &options);
+    check_value(value, import_warnings, timings)
+}
+
+/// Validates a bundle (or one object) built in memory, as [`read`] does a parsed input, and
+/// converts its objects; `warnings` come from whatever made it.
+fn check_value(
+    value: Value,
+    import_warnings: Vec<Diagnostic>,
+    timings: Timings,
+) -> Result<Parsed, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let mut diagnostics = stix::validate_value(&value, &validation_options());
     diagnostics.extend(import_warnings);
     let is_bundle = value.get("type").and_then(Value::as_str) == Some("bundle");
     let mut parsed = Parsed {
@@ -330,6 +383,7 @@ fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, 
         },
         objects: Vec::new(),
         diagnostics,
+        unlisted_warnings: BTreeMap::new(),
         is_bundle,
         spec_version: value
             .get("spec_version")
@@ -342,7 +396,7 @@ fn read(path: &Path, from: &from::FromArgs, default_tlp: Tlp) -> Result<Parsed, 
         return Ok(parsed);
     }
     parsed.objects = convert(value, is_bundle)?;
-    lap(&mut parsed.timings.check);
+    parsed.timings.check = started.elapsed().as_millis();
     Ok(parsed)
 }
 
@@ -356,7 +410,13 @@ fn read_bundle(
     let n_objects = split.objects.len();
     let progress = progress_bar(n_objects, "checking");
     let n_threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let checked = bundle::check(split, options, n_threads, progress.as_ref());
+    let checked = bundle::check(
+        split,
+        options,
+        n_threads,
+        MAX_LISTED_WARNINGS,
+        progress.as_ref(),
+    );
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
@@ -365,6 +425,7 @@ fn read_bundle(
         n_objects,
         objects: checked.objects,
         diagnostics: checked.diagnostics,
+        unlisted_warnings: checked.unlisted_warnings,
         is_bundle: true,
         spec_version: split
             .properties
@@ -527,6 +588,9 @@ fn print_report(report: &FileReport) {
             report.n_already_present,
             report.n_rejected
         );
+    }
+    if let Some(made) = &report.report {
+        report::print(made);
     }
     for rejection in &report.rejected {
         match &rejection.object_id {

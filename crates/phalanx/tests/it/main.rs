@@ -3,6 +3,7 @@
 
 mod attack;
 mod export_formats;
+mod extract_report;
 mod import_medallion;
 mod ingest;
 mod ingest_from;
