@@ -13,7 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use extract::{AttackLookup, Document, Extractor, Finding, Format, IocKind, Limits, ReportOptions};
 use policy::{AccessScope, Tlp};
 use stix::{Bundle, Diagnostic, JsonPath, StixId, StixObject, StixTimestamp, ValidationOptions};
-use store::{ManifestEntry, NewObject, Store, external_id_kind};
+use store::{
+    Collection, ManifestEntry, NewObject, ObjectQuery, Store, VersionMatch, external_id_kind,
+};
 
 /// An ATT&CK or ATLAS id that names several stored objects, and the one chosen.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -207,14 +209,17 @@ pub struct ReportSettings {
 pub struct ReportCounts {
     /// Findings in the document (nested ones and benign ones included).
     pub n_findings: usize,
-    /// Indicators made.
+    /// Indicators the report refers to (made now, or already held: see `n_kept`).
     pub n_indicators: usize,
-    /// Vulnerabilities made (one per CVE).
+    /// Vulnerabilities the report refers to (one per CVE).
     pub n_vulnerabilities: usize,
     /// ATT&CK and ATLAS objects of the store the report refers to.
     pub n_attack_references: usize,
-    /// Objects in the bundle, the report included.
+    /// Objects in the bundle to write, the report included.
     pub n_objects: usize,
+    /// Indicators and vulnerabilities the collection already held under the same id (from an
+    /// earlier report): referred to, not written again (see [`settle_versions`]).
+    pub n_kept: usize,
 }
 
 /// A report bundle ready to check and store.
@@ -280,6 +285,7 @@ pub fn build_report(
         // What the report refers to beyond the bundle's own objects.
         n_attack_references: n_refs.saturating_sub(n_in_bundle),
         n_objects: bundle.objects.len(),
+        n_kept: 0,
     };
     BuiltReport {
         report_id,
@@ -291,6 +297,62 @@ pub fn build_report(
         warnings: document.warnings.clone(),
         bundle,
     }
+}
+
+/// Fits a built report to what the collection already holds, so that writing it makes
+/// proper new versions rather than rewriting history.
+///
+/// Ids are deterministic (the same indicator from two reports is one object), and STIX keeps
+/// an object's `created` for all its versions. So an indicator or vulnerability that the
+/// collection already holds is left out of the bundle (the report still refers to it) rather
+/// than written again with a new `created` and a description naming another report; and a
+/// report the collection already holds (the same document posted again) keeps the stored
+/// `created`, its new version being the `modified` of this one.
+///
+/// # Errors
+///
+/// A database error.
+pub async fn settle_versions<S: Store>(
+    built: &mut BuiltReport,
+    store: &S,
+    collection: &Collection,
+) -> store::Result<()> {
+    let query = ObjectQuery {
+        ids: built
+            .bundle
+            .objects
+            .iter()
+            .map(|object| object.id().clone())
+            .collect(),
+        versions: vec![VersionMatch::Last],
+        ..ObjectQuery::collection(collection.id)
+    };
+    // The writer's own collection, as the store's conflict check sees it.
+    let stored = store.objects(&AccessScope::unrestricted(), &query).await?;
+    let mut stored_report_created = None;
+    let mut held: Vec<StixId> = Vec::new();
+    for object in &stored.items {
+        if object.entry.id == built.report_id {
+            stored_report_created = StixObject::from_json(&object.json)
+                .ok()
+                .and_then(|stored| stored.created());
+        } else {
+            held.push(object.entry.id.clone());
+        }
+    }
+    let before = built.bundle.objects.len();
+    built
+        .bundle
+        .objects
+        .retain(|object| !held.contains(object.id()));
+    built.counts.n_kept = before - built.bundle.objects.len();
+    built.counts.n_objects = built.bundle.objects.len();
+    if let (Some(created), Some(StixObject::Report(report))) =
+        (stored_report_created, built.bundle.objects.first_mut())
+    {
+        report.common.created = Some(created);
+    }
+    Ok(())
 }
 
 /// Checks every object of a built report as any ingest does and returns them ready to

@@ -21,7 +21,7 @@ use store::{AddOptions, Collection, OutcomeStatus, Store, WriteMode};
 use crate::error::ApiError;
 use crate::reports::{
     AmbiguousId, ReportCounts, ReportSettings, StoreAttackLookup, build_report, check_report,
-    read_report,
+    read_report, settle_versions,
 };
 use crate::state::AppState;
 
@@ -70,8 +70,11 @@ pub struct ReportCreatedBody {
     n_vulnerabilities: usize,
     /// Stored ATT&CK and ATLAS objects the report refers to.
     n_attack_references: usize,
-    /// Objects in the report's bundle, the report included.
+    /// Objects written, the report included.
     n_objects: usize,
+    /// Indicators and vulnerabilities the collection already held (from an earlier report):
+    /// referred to, not written again.
+    n_kept: usize,
     /// Objects added (new objects or new versions).
     n_added: usize,
     /// Objects the collection already held exactly so.
@@ -169,7 +172,8 @@ pub async fn create_report(
         // The participant's identity (the organisation), which the principal lists last.
         created_by_ref: principal.identities.last().cloned(),
     };
-    let built = build_report(&document, &findings, &settings, &lookup);
+    let mut built = build_report(&document, &findings, &settings, &lookup);
+    settle_versions(&mut built, &state.store, &collection).await?;
     let objects = check_report(&built, &stix::ValidationOptions::default()).map_err(|errors| {
         let listed: Vec<String> = errors.iter().map(ToString::to_string).collect();
         ApiError::Unprocessable {
@@ -212,6 +216,7 @@ pub async fn create_report(
         n_vulnerabilities,
         n_attack_references,
         n_objects,
+        n_kept,
     } = built.counts;
     let body = ReportCreatedBody {
         report_id: built.report_id.to_string(),
@@ -223,6 +228,7 @@ pub async fn create_report(
         n_vulnerabilities,
         n_attack_references,
         n_objects,
+        n_kept,
         n_added: outcome.n_added(),
         n_already_present: outcome.n_already_present(),
         unresolved: built.unresolved,

@@ -427,8 +427,16 @@ async fn a_writer_posts_a_text_report_and_everything_is_stored() {
     )
     .await;
     assert_eq!(again.status, StatusCode::CREATED, "{again:?}");
-    assert_eq!(again.json()["n_added"], 0);
-    assert_eq!(again.json()["report_id"], body["report_id"]);
+    let again = again.json();
+    assert_eq!(again["report_id"], body["report_id"]);
+    assert_eq!(again["n_added"], 0);
+    // The report is already present; its indicators and vulnerability are kept as stored.
+    assert_eq!(again["n_objects"], 1);
+    assert_eq!(again["n_already_present"], 1);
+    assert_eq!(
+        again["n_kept"].as_u64().unwrap() + 1,
+        body["n_objects"].as_u64().unwrap()
+    );
 }
 
 #[tokio::test]
@@ -509,6 +517,33 @@ async fn pdf_html_markdown_and_multipart_bodies_are_read() {
         .map(StixId::as_str)
         .collect();
     assert_eq!(marking, [AMBER]);
+    // A new version of the report: `created` as first stored, `modified` now; the indicators
+    // and vulnerabilities, already held, are not written again.
+    assert_eq!(
+        report.created().unwrap(),
+        stix::StixTimestamp::parse("2026-11-01T12:00:00Z").unwrap()
+    );
+    assert_eq!(
+        report.modified().unwrap(),
+        stix::StixTimestamp::parse("2026-11-02T12:00:00Z").unwrap()
+    );
+    assert_eq!(body["n_objects"], 1, "{body}");
+    assert_eq!(body["n_added"], 1, "{body}");
+    assert_eq!(
+        body["n_kept"],
+        body["n_indicators"].as_u64().unwrap() + body["n_vulnerabilities"].as_u64().unwrap()
+    );
+    for object in objects
+        .iter()
+        .filter(|object| object.object_type() == "indicator")
+    {
+        assert_eq!(
+            object.modified().unwrap(),
+            stix::StixTimestamp::parse("2026-11-01T12:00:00Z").unwrap(),
+            "{}",
+            object.id()
+        );
+    }
 }
 
 #[tokio::test]
