@@ -8,6 +8,10 @@
 //! patterns ahead on every core with `export::compile_indicator` (`--threads`, default: the
 //! available parallelism) and writing on one. The figures are recorded in
 //! `bench/results/export.md` by `bench/export/run.sh`.
+//!
+//! The machine may be shared: besides wall-clock time, each row gives the CPU time of this
+//! process (user + system, every thread, from `/proc/self/stat`; Linux only) and the rates
+//! per CPU second, which depend much less on what else runs.
 
 #[path = "../benches/synthetic.rs"]
 mod synthetic;
@@ -60,10 +64,13 @@ fn main() -> ExitCode {
         started.elapsed().as_secs_f64()
     );
     let now = StixTimestamp::parse("2024-06-01T00:00:00Z").expect("a valid time");
-    println!("| format | objects | written | values | MB | seconds | objects/s | MB/s |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| format | objects | written | values | MB | wall s | CPU s | objects/s (wall) | MB/s (wall) | objects per CPU s | MB per CPU s |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     // What the pattern compiler of stix-pattern alone costs, which every value format pays.
     let started = Instant::now();
+    let cpu_started = cpu_seconds();
     let mut n_keys = 0;
     for object in &objects {
         if let Some(indicator) = object.as_indicator()
@@ -73,15 +80,19 @@ fn main() -> ExitCode {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu_started;
     println!(
-        "| (parse and compile patterns only) | {} | | {n_keys} | | {seconds:.2} | {:.0} | |",
+        "| (parse and compile patterns only) | {} | | {n_keys} | | {seconds:.2} | {cpu:.2} | {:.0} | | {:.0} | |",
         objects.len(),
-        objects.len() as f64 / seconds
+        objects.len() as f64 / seconds,
+        objects.len() as f64 / cpu,
     );
     for format in formats {
-        for threads in [1, threads] {
+        let max_threads = threads;
+        for threads in [1, max_threads] {
             let options = ExportOptions::new(AccessScope::unrestricted(), now);
             let started = Instant::now();
+            let cpu_started = cpu_seconds();
             let compiled =
                 (threads > 1 && format.needs_values()).then(|| compile_ahead(&objects, threads));
             let summary = match (&out, format.is_directory()) {
@@ -126,6 +137,7 @@ fn main() -> ExitCode {
                 ),
             };
             let seconds = started.elapsed().as_secs_f64();
+            let cpu = cpu_seconds() - cpu_started;
             if let Some(dir) = &out {
                 fs::write(
                     dir.join(format!("{format}.summary.json")),
@@ -140,14 +152,16 @@ fn main() -> ExitCode {
                 format.to_string()
             };
             println!(
-                "| {label} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {:.0} | {:.0} |",
+                "| {label} | {} | {} | {} | {megabytes:.1} | {seconds:.2} | {cpu:.2} | {:.0} | {:.1} | {:.0} | {:.1} |",
                 summary.n_objects,
                 summary.n_exported,
                 summary.n_values,
                 summary.n_objects as f64 / seconds,
-                megabytes / seconds
+                megabytes / seconds,
+                summary.n_objects as f64 / cpu,
+                megabytes / cpu,
             );
-            if threads == 1 && (out.is_some() || !format.needs_values()) {
+            if threads == 1 && (out.is_some() || !format.needs_values() || max_threads == 1) {
                 // One run per format is enough for the object formats and for checks.
                 break;
             }
@@ -199,6 +213,28 @@ fn compile_ahead(objects: &[stix::StixObject], threads: usize) -> Vec<IndicatorV
             .flat_map(|handle| handle.join().expect("compiling does not panic"))
             .collect()
     })
+}
+
+/// Returns the CPU time this process has used so far (user + system, every thread), in
+/// seconds, from `/proc/self/stat` (in clock ticks of 1/100 s, the Linux default); 0 when it
+/// cannot be read.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name (which may hold spaces) start after the last ')'.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks = |idx: usize| {
+        fields
+            .get(idx)
+            .and_then(|field| field.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    (ticks(11) + ticks(12)) as f64 / 100.0
 }
 
 fn usage() -> ExitCode {

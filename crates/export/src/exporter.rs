@@ -120,24 +120,33 @@ impl<'a> Exporter<'a> {
         let indicator = object.as_indicator();
         if self.format.needs_values() {
             let indicator = indicator.expect("value formats select indicators only");
-            let compiled_here;
-            let compiled = match item.values {
-                Some(compiled) => compiled,
+            let outcome = match item.values {
+                Some(compiled) => {
+                    for (kind, reason) in &compiled.left_out_keys {
+                        self.summary.leave_out_key(kind, *reason, object.id());
+                    }
+                    compiled
+                        .outcome
+                        .as_ref()
+                        .map(|values| self.values.extend_from_slice(values))
+                        .map_err(|reason| *reason)
+                }
                 None => {
-                    compiled_here = compile_indicator(indicator);
-                    &compiled_here
+                    // Compiled here: the values are moved, not copied.
+                    let compiled = compile_indicator(indicator);
+                    for (kind, reason) in &compiled.left_out_keys {
+                        self.summary.leave_out_key(kind, *reason, object.id());
+                    }
+                    compiled.outcome.map(|values| {
+                        // The buffer is empty: take the compiled vector's allocation.
+                        self.values = values;
+                    })
                 }
             };
-            for (kind, reason) in &compiled.left_out_keys {
-                self.summary.leave_out_key(kind, *reason, object.id());
-            }
-            match &compiled.outcome {
-                Ok(values) => self.values.extend_from_slice(values),
-                Err(reason) => {
-                    self.summary.leave_out(*reason, object.id());
-                    self.writer.observe_left_out(object, changed);
-                    return Ok(());
-                }
+            if let Err(reason) = outcome {
+                self.summary.leave_out(reason, object.id());
+                self.writer.observe_left_out(object, changed);
+                return Ok(());
             }
             if !self.options.value_kinds.is_empty() {
                 let kinds = &self.options.value_kinds;

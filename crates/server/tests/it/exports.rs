@@ -198,3 +198,103 @@ async fn a_misp_feed_is_served_file_by_file() {
     let unauthenticated = node.get("/api/v1/exports/txt", &Auth::None).await;
     assert_eq!(unauthenticated.status, StatusCode::UNAUTHORIZED);
 }
+
+/// Returns the bodies of an export over HTTP: the body itself, or for a directory format
+/// every file its listing names.
+async fn bodies(node: &Node, format: &str, query: &str, auth: &Auth) -> Vec<(String, Vec<u8>)> {
+    let path = format!("/api/v1/exports/{format}{query}");
+    let answer = node.get(&path, auth).await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {answer:?}");
+    let directory = export::Format::parse(format).is_some_and(export::Format::is_directory);
+    if !directory {
+        return vec![(path, answer.body.to_vec())];
+    }
+    let names: Vec<String> = serde_json::from_slice(&answer.body).unwrap();
+    let mut files = Vec::new();
+    for name in names {
+        let path = format!("/api/v1/exports/{format}/{name}{query}");
+        let file = node.get(&path, auth).await;
+        assert_eq!(file.status, StatusCode::OK, "{path}: {file:?}");
+        files.push((path, file.body.to_vec()));
+    }
+    files
+}
+
+/// The forms a domain takes in the exports: as written, and in base64 (Suricata's string
+/// datasets).
+fn forms(domain: &str) -> [String; 2] {
+    use base64::Engine as _;
+    [
+        domain.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(domain),
+    ]
+}
+
+#[tokio::test]
+async fn no_format_leaks_what_the_reader_may_not_see() {
+    let (node, alice, bob) = node().await;
+    // (who, query, domains that must not appear in any form, in any file).
+    let cases: [(&str, &Auth, &str, &[&str]); 3] = [
+        ("alice", &alice, "", &["red-other.example", "other.example"]),
+        (
+            "alice public",
+            &alice,
+            "?public=true",
+            &[
+                "amber.example",
+                "red-alice.example",
+                "red-other.example",
+                "other.example",
+            ],
+        ),
+        (
+            "bob",
+            &bob,
+            "",
+            &[
+                "clear.example",
+                "amber.example",
+                "red-alice.example",
+                "red-other.example",
+                "other.example",
+            ],
+        ),
+    ];
+    for format in export::Format::ALL {
+        for (who, auth, query, hidden) in &cases {
+            for (path, body) in bodies(&node, format.as_str(), query, auth).await {
+                let text = String::from_utf8_lossy(&body);
+                for domain in *hidden {
+                    for form in forms(domain) {
+                        // "other.example" is a suffix of "red-other.example": look for the
+                        // name as a whole, after a character no domain name holds.
+                        let whole = text.match_indices(&form).any(|(at, _)| {
+                            !text[..at]
+                                .chars()
+                                .next_back()
+                                .is_some_and(|c| c.is_ascii_alphanumeric() || c == '-')
+                        });
+                        assert!(!whole, "{who}: {path} carries {domain} ({form}):\n{text}");
+                    }
+                }
+            }
+        }
+        // What alice may read does appear (the check above is not vacuous), in the formats
+        // that carry domains as text.
+        if !matches!(
+            format,
+            export::Format::Nftables | export::Format::SuricataDatasets
+        ) {
+            let mut all = String::new();
+            for (_, body) in bodies(&node, format.as_str(), "", &alice).await {
+                all.push_str(&String::from_utf8_lossy(&body));
+            }
+            for domain in ["clear.example", "amber.example", "red-alice.example"] {
+                assert!(
+                    all.contains(domain),
+                    "alice: {format} lacks {domain}:\n{all}"
+                );
+            }
+        }
+    }
+}
