@@ -184,7 +184,7 @@ async fn ingest_file(
     let read = if reports.report {
         let started = Instant::now();
         reports
-            .make(store, path, default_tlp)
+            .make(store, collection, path, default_tlp)
             .await?
             .and_then(|(value, warnings, summary)| {
                 report.report = Some(summary);

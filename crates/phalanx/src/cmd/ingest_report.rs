@@ -10,9 +10,11 @@ use anyhow::Context;
 use extract::{Extractor, Format, Limits};
 use policy::{AccessScope, Tlp};
 use serde_json::Value;
-use server::reports::{AmbiguousId, ReportCounts, ReportSettings, StoreAttackLookup, build_report};
+use server::reports::{
+    AmbiguousId, ReportCounts, ReportSettings, StoreAttackLookup, build_report, settle_versions,
+};
 use stix::{Diagnostic, JsonPath, StixTimestamp};
-use store::AnyStore;
+use store::{AnyStore, Collection};
 
 /// The options of an ingest of report documents.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -53,7 +55,8 @@ pub type Made = (Value, Vec<Diagnostic>, ReportSummary);
 
 impl ReportArgs {
     /// Reads one document and makes its report bundle, resolving ATT&CK and ATLAS ids against
-    /// everything the store holds; the inner `Err` when the document cannot be read.
+    /// everything the store holds and leaving out what `collection` already holds (see
+    /// [`settle_versions`]); the inner `Err` when the document cannot be read.
     ///
     /// # Errors
     ///
@@ -61,6 +64,7 @@ impl ReportArgs {
     pub async fn make(
         &self,
         store: &AnyStore,
+        collection: &Collection,
         path: &Path,
         tlp: Tlp,
     ) -> anyhow::Result<Result<Made, Vec<Diagnostic>>> {
@@ -81,7 +85,10 @@ impl ReportArgs {
             now: StixTimestamp::now(),
             created_by_ref: None,
         };
-        let built = build_report(&document, &findings, &settings, &lookup);
+        let mut built = build_report(&document, &findings, &settings, &lookup);
+        settle_versions(&mut built, store, collection)
+            .await
+            .context("reading the collection's versions of the report's objects")?;
         let mut warnings: Vec<Diagnostic> = built
             .warnings
             .iter()

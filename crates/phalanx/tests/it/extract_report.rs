@@ -229,6 +229,24 @@ fn ingest_report_stores_the_report_and_refers_to_stored_attack_objects() {
     }
     assert_eq!(stored["object_marking_refs"], json!([GREEN]));
 
+    // The same briefing as text: another report (its text differs from the PDF's text
+    // layer), whose indicators the collection already holds: referred to, not rewritten.
+    let txt = fixture("briefing.txt");
+    let before = n_versions(&data);
+    let output = phalanx(
+        &data,
+        &["--json", "ingest", "--report", txt.to_str().unwrap()],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let summary = &lines(&output)[0];
+    let kept = summary["report"]["n_kept"].as_u64().unwrap();
+    assert!(kept >= 10, "{summary}");
+    assert_eq!(
+        n_versions(&data),
+        before + summary["n_added"].as_u64().unwrap()
+    );
+    assert_eq!(summary["n_objects"], summary["report"]["n_objects"]);
+
     // The text summary names the report and the ids the store lacks.
     let markdown = fixture("apt-report.md");
     let output = phalanx(
