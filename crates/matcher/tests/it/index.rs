@@ -1,9 +1,11 @@
-//! The index: versions, revocation and removal, and lookups against a slow, obviously correct
-//! reference matcher (property tests).
+//! The index: versions, revocation and removal, and lookups of every key kind (domains, IP
+//! networks, URLs, hashes, e-mail addresses) against a slow, obviously correct reference
+//! matcher (property tests).
 
 use std::net::IpAddr;
 
 use ipnet::IpNet;
+use matcher::normalize::HashAlgo;
 use matcher::{DomainScope, IndicatorEntry, IndicatorIndex, Key, Upsert, normalize};
 use proptest::prelude::*;
 use stix::{StixId, StixTimestamp};
@@ -193,6 +195,13 @@ fn covers(key: &Key, value: &Observed) -> bool {
             }
         }
         (Key::Ip(net), Observed::Ip(addr)) => net.contains(addr),
+        (Key::Url(url), Observed::Url(parts, _)) => *url == parts.canonical(),
+        (Key::Hash { algo, value }, Observed::Hash(observed_algo, observed)) => {
+            algo == observed_algo && value.eq_ignore_ascii_case(observed)
+        }
+        (Key::Email(address), Observed::Email(local, domain, _)) => {
+            *address == format!("{local}@{domain}")
+        }
         _ => false,
     }
 }
@@ -201,6 +210,129 @@ fn covers(key: &Key, value: &Observed) -> bool {
 enum Observed {
     Domain(String),
     Ip(IpAddr),
+    /// A URL by its parts, and the text a log wrote it as.
+    Url(UrlParts, String),
+    Hash(HashAlgo, String),
+    /// An e-mail address by its (lower-case) parts, and the text a log wrote it as.
+    Email(String, String, String),
+}
+
+/// A URL by its parts; two URLs are the same when their parts are (RFC 3986 section 6.2.2
+/// and 6.2.3), whatever the case of scheme and host, an explicit default port or
+/// percent-encoded unreserved characters.
+#[derive(Debug, Clone)]
+struct UrlParts {
+    https: bool,
+    host: String,
+    port: Option<u16>,
+    segments: Vec<String>,
+    query: Option<String>,
+}
+
+impl UrlParts {
+    fn default_port(&self) -> u16 {
+        if self.https { 443 } else { 80 }
+    }
+
+    /// The form every equivalent URL shares: lower case, no default port, spaces escaped.
+    fn canonical(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        let port = match self.port {
+            Some(port) if port != self.default_port() => format!(":{port}"),
+            _ => String::new(),
+        };
+        let path = self.segments.join("/").replace(' ', "%20");
+        let query = self
+            .query
+            .as_ref()
+            .map(|query| format!("?{query}"))
+            .unwrap_or_default();
+        format!("{scheme}://{host}{port}/{path}{query}", host = self.host)
+    }
+
+    /// One way a log may write the URL.
+    fn written(
+        &self,
+        upper_scheme: bool,
+        upper_host: bool,
+        explicit_port: bool,
+        escape: bool,
+    ) -> String {
+        let scheme = match (self.https, upper_scheme) {
+            (true, true) => "HTTPS",
+            (true, false) => "https",
+            (false, true) => "HTTP",
+            (false, false) => "http",
+        };
+        let host = if upper_host {
+            self.host.to_uppercase()
+        } else {
+            self.host.clone()
+        };
+        let port = match self.port {
+            Some(port) if port != self.default_port() || explicit_port => format!(":{port}"),
+            None if explicit_port => format!(":{}", self.default_port()),
+            _ => String::new(),
+        };
+        let mut path = String::new();
+        for (n, segment) in self.segments.iter().enumerate() {
+            if n > 0 {
+                path.push('/');
+            }
+            for ch in segment.chars() {
+                match ch {
+                    ' ' => path.push_str("%20"),
+                    ch if escape && ch.is_ascii_alphanumeric() => {
+                        path.push_str(&format!("%{:02x}", u32::from(ch)));
+                    }
+                    ch => path.push(ch),
+                }
+            }
+        }
+        let query = self
+            .query
+            .as_ref()
+            .map(|query| format!("?{query}"))
+            .unwrap_or_default();
+        format!("{scheme}://{host}{port}/{path}{query}")
+    }
+}
+
+fn url_parts() -> impl Strategy<Value = UrlParts> {
+    let segment = prop::sample::select(vec!["a", "b", "x y", "~u", "index.html", "Q"])
+        .prop_map(str::to_owned);
+    (
+        any::<bool>(),
+        name(),
+        prop::option::of(prop::sample::select(vec![80u16, 443, 8080])),
+        prop::collection::vec(segment, 0..3),
+        prop::option::of(prop::sample::select(vec!["id=1", "q=a&b=c"]).prop_map(str::to_owned)),
+    )
+        .prop_map(|(https, host, port, segments, query)| UrlParts {
+            https,
+            host,
+            port,
+            segments,
+            query,
+        })
+}
+
+const HASHES: [&str; 3] = [
+    "d41d8cd98f00b204e9800998ecf8427e",
+    "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+];
+
+fn hash_value() -> impl Strategy<Value = (HashAlgo, String)> {
+    const ALGOS: [HashAlgo; 3] = [HashAlgo::Md5, HashAlgo::Sha1, HashAlgo::Sha256];
+    (0..HASHES.len()).prop_map(|n| (ALGOS[n], HASHES[n].to_owned()))
+}
+
+fn email_parts() -> impl Strategy<Value = (String, String)> {
+    (
+        prop::sample::select(vec!["bob", "alice", "j.doe"]).prop_map(str::to_owned),
+        name(),
+    )
 }
 
 fn label() -> impl Strategy<Value = String> {
@@ -239,6 +371,9 @@ fn key() -> impl Strategy<Value = Key> {
     prop_oneof![
         (name(), scope()).prop_map(|(name, scope)| Key::domain(&name, scope).unwrap()),
         net().prop_map(Key::Ip),
+        url_parts().prop_map(|parts| Key::url(&parts.canonical()).unwrap()),
+        hash_value().prop_map(|(algo, value)| Key::hash(algo, &value).unwrap()),
+        email_parts().prop_map(|(local, domain)| Key::email(&format!("{local}@{domain}")).unwrap()),
     ]
 }
 
@@ -255,6 +390,29 @@ fn observed() -> impl Strategy<Value = Observed> {
             low as u8
         ]))),
         (0u16..64).prop_map(|low| Observed::Ip(IpAddr::from([0x2001, 0xdb8, 0, 0, 0, 0, 0, low]))),
+        (url_parts(), any::<[bool; 4]>()).prop_map(|(parts, [scheme, host, port, escape])| {
+            let written = parts.written(scheme, host, port, escape);
+            Observed::Url(parts, written)
+        }),
+        (hash_value(), any::<bool>()).prop_map(|((algo, value), upper)| {
+            Observed::Hash(algo, if upper { value.to_uppercase() } else { value })
+        }),
+        (email_parts(), any::<bool>(), any::<bool>()).prop_map(
+            |((local, domain), upper, display)| {
+                let address = format!("{local}@{domain}");
+                let address = if upper {
+                    address.to_uppercase()
+                } else {
+                    address
+                };
+                let written = if display {
+                    format!("Someone <{address}>")
+                } else {
+                    address
+                };
+                Observed::Email(local, domain, written)
+            }
+        ),
     ]
 }
 
@@ -318,6 +476,25 @@ proptest! {
                     }
                 }
                 Observed::Ip(addr) => index.lookup_ip(*addr, |hit| found.push(index.id(hit.indicator).uuid().as_u128())),
+                Observed::Url(_, written) => {
+                    let normalised = normalize::url(written);
+                    prop_assert!(normalised.is_some(), "{}", written);
+                    if let Some(url) = normalised {
+                        index.lookup_url(url.as_bytes(), |hit| found.push(index.id(hit.indicator).uuid().as_u128()));
+                    }
+                }
+                Observed::Hash(algo, written) => {
+                    if let Some(value) = normalize::hash(written, *algo) {
+                        index.lookup_hash(*algo, value.as_bytes(), |hit| found.push(index.id(hit.indicator).uuid().as_u128()));
+                    }
+                }
+                Observed::Email(_, _, written) => {
+                    let normalised = normalize::email(written);
+                    prop_assert!(normalised.is_some(), "{}", written);
+                    if let Some(address) = normalised {
+                        index.lookup_email(address.as_bytes(), |hit| found.push(index.id(hit.indicator).uuid().as_u128()));
+                    }
+                }
             }
             found.sort_unstable();
             found.dedup();
