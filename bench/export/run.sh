@@ -2,6 +2,7 @@
 # Export benchmark (release build): every format on 1 000 000 synthetic indicators
 # (crates/export/examples/export_bench.rs), then the MISP importer against misp-stix on one
 # generated event (misp_import_peer.py). Usage: bench/export/run.sh [COUNT] [N_ATTRIBUTES]
+# The whole `phalanx export` command from a store is timed by bench/export/command.sh.
 # Record the output, the machine and the versions in bench/results/export.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
