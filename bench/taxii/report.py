@@ -37,6 +37,13 @@ def rustc():
         return "rustc (unknown)"
 
 
+def per_cpu(row):
+    """Requests completed per second of server CPU time."""
+    cpu = row.get("server_cpu_s", 0)
+    completed = row["requests_per_second"] * row.get("seconds", 0)
+    return completed / cpu if cpu else 0.0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("results")
@@ -71,25 +78,29 @@ def main():
             "",
         ]
     lines += [
-        "| server | objects loaded | scenario | clients | requests/s | objects/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---:|",
+        "Server CPU s is the user + system CPU time of the server process during the run (all its threads; the load generator's is not counted); requests per CPU s divides the requests completed by it, which depends less on what else the shared machine runs than requests/s. Load is the 1-minute load average at the start of the run.",
+        "",
+        "| server | objects loaded | scenario | clients | requests/s | objects/s | p50 ms | p99 ms | errors | server CPU s | requests per CPU s | load |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         if row["scenario"] == "walk":
             continue
         lines.append(
-            f"| {row['server']} | {row['loaded']:,} | {row['scenario']} | {row['clients']} | {row['requests_per_second']:,.1f} | {row['items_per_second']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} |"
+            f"| {row['server']} | {row['loaded']:,} | {row['scenario']} | {row['clients']} | {row['requests_per_second']:,.1f} | {row['items_per_second']:,.0f} | {row['p50_ms']:.1f} | {row['p99_ms']:.1f} | {row['errors']} | {row.get('server_cpu_s', 0):.1f} | {per_cpu(row):,.1f} | {row.get('load', 0):.1f} |"
         )
     lines += ["", "## At equal data (10,000 objects): Phalanx / medallion", ""]
-    lines += ["| scenario | throughput ratio (requests/s) | p99 ratio (medallion / Phalanx) |", "|---|---:|---:|"]
+    lines += ["| scenario | throughput ratio (requests/s) | ratio of requests per server CPU s | p99 ratio (medallion / Phalanx) |", "|---|---:|---:|---:|"]
     for scenario in ["pages", "page100", "get", "post"]:
         ours = by.get(("phalanx", 10000, scenario))
         theirs = by.get(("medallion", 10000, scenario))
         if not ours or not theirs:
             continue
         ratio = ours["requests_per_second"] / theirs["requests_per_second"] if theirs["requests_per_second"] else float("inf")
+        cpu_ratio = per_cpu(ours) / per_cpu(theirs) if per_cpu(theirs) else float("inf")
         p99 = theirs["p99_ms"] / ours["p99_ms"] if ours["p99_ms"] else float("inf")
-        lines.append(f"| {scenario} | {ratio:,.1f}x | {p99:,.1f}x |")
+        lines.append(f"| {scenario} | {ratio:,.1f}x | {cpu_ratio:,.1f}x | {p99:,.1f}x |")
+    lines += ["", "A ratio of inf means medallion completed no request of that scenario within the run (requests still running 20 s after its end are abandoned and counted as errors)."]
     page100 = by.get(("phalanx", args.objects, "page100"))
     if page100:
         verdict = "met" if page100["p99_ms"] < 25 else "NOT met"

@@ -14,6 +14,7 @@
 # and writes bench/results/taxii.md (machine, versions, command, figures, ratios).
 #
 # Usage: bench/taxii/run.sh [SECONDS] [CLIENTS] [OBJECTS]   (defaults 20, 64, 1000000)
+# Environment: PHALANX_BIN (a phalanx release binary to use), PHALANX_BENCH_DATA (data dir).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PHALANX_SHARED=${PHALANX_SHARED:-$(cd .. && pwd)/shared}
@@ -25,8 +26,14 @@ N_OBJECTS=${3:-1000000}
 venv=$(peers_venv)
 target=${CARGO_TARGET_DIR:-target}
 
-cargo build --release --locked --quiet -p phalanx
-phalanx="$target/release/phalanx"
+# PHALANX_BIN: a release build to measure instead of building one here (the shared tree may
+# hold others' work in progress).
+if [ -n "${PHALANX_BIN:-}" ]; then
+  phalanx=$PHALANX_BIN
+else
+  cargo build --release --locked --quiet -p phalanx
+  phalanx="$target/release/phalanx"
+fi
 CARGO_TARGET_DIR="$target/bench-loadgen" cargo build --release --quiet \
   --manifest-path bench/taxii/loadgen/Cargo.toml
 loadgen="$target/bench-loadgen/release/taxii-loadgen"
@@ -69,15 +76,26 @@ wait_for() {
   return 1
 }
 
-# record SERVER N_LOADED SCENARIO LOADGEN-ARGS...: runs the load generator, tags its JSON line.
+# cpu_ticks PID: user + system CPU time of a process so far, in clock ticks (all threads).
+cpu_ticks() {
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+clock_ticks=$(getconf CLK_TCK)
+
+# record SERVER N_LOADED SCENARIO LOADGEN-ARGS...: runs the load generator, tags its JSON line
+# with the server's CPU time during the run and the load average at its start (the machine is
+# shared, so wall-clock figures depend on what else runs).
 record() {
   local server=$1 loaded=$2 scenario=$3
   shift 3
-  local line
+  local line before after load
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  before=$(cpu_ticks "$server_pid")
   line=$("$loadgen" "$@")
-  echo "$server $loaded $scenario: $line"
-  "$venv/bin/python" -c 'import json,sys; d=json.loads(sys.argv[4]); d.update(server=sys.argv[1], loaded=int(sys.argv[2]), scenario=sys.argv[3]); print(json.dumps(d))' \
-    "$server" "$loaded" "$scenario" "$line" >>"$results"
+  after=$(cpu_ticks "$server_pid")
+  echo "$server $loaded $scenario: $line (server CPU ticks $((after - before)), load $load)"
+  "$venv/bin/python" -c 'import json,sys; d=json.loads(sys.argv[4]); d.update(server=sys.argv[1], loaded=int(sys.argv[2]), scenario=sys.argv[3], server_cpu_s=int(sys.argv[5])/int(sys.argv[6]), load=float(sys.argv[7])); print(json.dumps(d))' \
+    "$server" "$loaded" "$scenario" "$line" "$((after - before))" "$clock_ticks" "$load" >>"$results"
 }
 
 # scenarios SERVER N_LOADED OBJECTS_URL AUTH IDS FIRST LAST STATUS_URL ENVELOPE_DIR

@@ -95,8 +95,8 @@ pub(crate) async fn add_objects(
 
 /// One object of a POSTed envelope, as sent.
 #[derive(Debug)]
-struct EnvelopeObject {
-    value: Value,
+pub(crate) struct EnvelopeObject {
+    pub(crate) value: Value,
     /// The `id` as sent (a string, not necessarily a valid identifier).
     id: String,
     /// `modified`, else `created`, as sent.
@@ -140,7 +140,7 @@ async fn read_body(body: Body, headers: &HeaderMap, limit: u64) -> Result<Bytes,
 
 /// Checks that `bytes` is an envelope: a JSON object whose `objects` (when present) is a list
 /// of JSON objects that each carry a string `id`.
-fn parse_envelope(bytes: &[u8]) -> Result<Vec<EnvelopeObject>, TaxiiError> {
+pub(crate) fn parse_envelope(bytes: &[u8]) -> Result<Vec<EnvelopeObject>, TaxiiError> {
     let value: Value = serde_json::from_slice(bytes)
         .map_err(|error| TaxiiError::BadRequest(format!("the body is not JSON: {error}")))?;
     let Value::Object(mut envelope) = value else {
@@ -351,7 +351,7 @@ enum Outcome {
 
 /// Parses and validates each object on its own; an error names the JSON path within the
 /// envelope (`$.objects[3].pattern`).
-fn check_objects(
+pub(crate) fn check_objects(
     values: Vec<Value>,
     options: &stix::ValidationOptions,
 ) -> Vec<Result<StixObject, String>> {

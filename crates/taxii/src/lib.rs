@@ -17,6 +17,7 @@ mod config;
 mod cursor;
 mod error;
 mod filters;
+pub mod fuzzing;
 mod ingest;
 mod media;
 mod principal;
