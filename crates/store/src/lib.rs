@@ -41,7 +41,7 @@ pub use lookup::{LookupValue, hash_kind, normalize, observable_values};
 pub use postgres::PostgresStore;
 pub use query::{Cursor, JsonPage, ManifestEntry, ObjectQuery, Page, StoredObject, VersionMatch};
 pub use sharing::{OnwardRefusal, WideningRefusal, onward_sharing_refusals, widening_refusals};
-pub use sqlite::SqliteStore;
+pub use sqlite::{DATABASE_FILE, SqliteStore};
 pub use stats::{Stats, StatsLine};
 pub use status::{StatusDetail, StatusRecord, StatusState, StatusStore};
 pub use write::{

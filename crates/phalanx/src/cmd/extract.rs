@@ -12,11 +12,13 @@ use extract::{
     AllowList, AttackIndex, Document, Extractor, Finding, Format, IocKind, Limits, ReportOptions,
 };
 use indicatif::{ProgressBar, ProgressStyle};
+use policy::AccessScope;
 use serde_json::json;
+use server::reports::StoreAttackLookup;
 use stix::{Bundle, StixTimestamp};
 
 use crate::global::GlobalArgs;
-use crate::input;
+use crate::{input, storage};
 
 /// Arguments of `phalanx extract`.
 #[derive(Debug, clap::Args)]
@@ -32,7 +34,8 @@ pub struct Args {
     #[arg(long)]
     stix: bool,
     /// ATT&CK or ATLAS STIX bundles used to resolve technique, tactic, mitigation, group and
-    /// software ids into references (repeatable).
+    /// software ids into references (repeatable) [default: the objects stored in the node,
+    /// when --data-dir or --database-url names an existing store].
     #[arg(long, value_name = "BUNDLE")]
     attack: Vec<PathBuf>,
     /// An allow list (one domain per line) added to the built-in one.
@@ -79,6 +82,12 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
     }
     let extractor = Extractor::with_allowlist(allowlist);
     let attack = load_attack(&args.attack)?;
+    // Without bundles, `--stix` resolves ids against the node's store, when there is one.
+    let stored = if args.stix && args.attack.is_empty() {
+        existing_store(global)?
+    } else {
+        None
+    };
     let limits = Limits::default();
     let progress = progress_bar(args.files.len());
     let mut failed = false;
@@ -111,7 +120,26 @@ pub fn run(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> {
                 options.published = published;
                 options.name.clone_from(&args.name);
                 options.include_benign = args.include_benign;
-                let bundle = extract::report_bundle(&document, &findings, &options, &attack);
+                let bundle = match &stored {
+                    Some((runtime, store)) => {
+                        let lookup = runtime.block_on(StoreAttackLookup::resolve(
+                            store,
+                            &AccessScope::unrestricted(),
+                            &findings,
+                        ));
+                        match lookup {
+                            Ok(lookup) => {
+                                extract::report_bundle(&document, &findings, &options, &lookup)
+                            }
+                            Err(error) => {
+                                eprintln!("{}: resolving ATT&CK ids: {error}", path.display());
+                                failed = true;
+                                return;
+                            }
+                        }
+                    }
+                    None => extract::report_bundle(&document, &findings, &options, &attack),
+                };
                 print_bundle(&bundle, args.files.len() == 1);
             } else if global.json {
                 print_json(path, &document, &findings, args.context);
@@ -138,6 +166,21 @@ fn progress_bar(n_files: usize) -> ProgressBar {
             .expect("a valid constant template"),
     );
     bar
+}
+
+/// Opens the node's store when it exists (a PostgreSQL URL, or a data directory holding a
+/// database), never creating one, with the runtime its reads run on.
+fn existing_store(
+    global: &GlobalArgs,
+) -> anyhow::Result<Option<(tokio::runtime::Runtime, store::AnyStore)>> {
+    if let store::StoreLocation::Sqlite { data_dir } = storage::location(global)
+        && !data_dir.join(store::DATABASE_FILE).exists()
+    {
+        return Ok(None);
+    }
+    let runtime = storage::runtime()?;
+    let store = runtime.block_on(storage::open(global))?;
+    Ok(Some((runtime, store)))
 }
 
 fn load_attack(paths: &[PathBuf]) -> anyhow::Result<AttackIndex> {

@@ -107,6 +107,7 @@ fn extract_prints_findings_with_offsets_as_written_and_a_stix_report() {
         objects.len() - 1,
         "no ATT&CK bundle given: the report refers to its own objects only"
     );
+    assert!(!data.exists(), "extract never creates a store");
 
     // The table, for people.
     let output = phalanx(&data, &["extract", briefing.to_str().unwrap()]);
@@ -228,6 +229,15 @@ fn ingest_report_stores_the_report_and_refers_to_stored_attack_objects() {
         assert!(refs.contains(&id), "{id} in {refs:?}");
     }
     assert_eq!(stored["object_marking_refs"], json!([GREEN]));
+
+    // `phalanx extract --stix` resolves against the store too (no --attack given).
+    let output = phalanx(&data, &["extract", "--stix", pdf.to_str().unwrap()]);
+    assert!(output.status.success(), "{output:?}");
+    let bundle: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let refs = bundle["objects"][0]["object_refs"].as_array().unwrap();
+    for id in [POWERSHELL, APT3, PROMPT_INJECTION] {
+        assert!(refs.contains(&json!(id)), "{id} in {refs:?}");
+    }
 
     // The same briefing as text: another report (its text differs from the PDF's text
     // layer), whose indicators the collection already holds: referred to, not rewritten.
