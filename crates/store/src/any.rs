@@ -4,6 +4,7 @@
 //! `AnyStore` (cheap to clone: both backends are connection pools) and each call is one
 //! `match` away from the backend.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use policy::AccessScope;
@@ -60,6 +61,61 @@ impl AnyStore {
         }
     }
 }
+
+impl AnyStore {
+    /// Calls `each` with the JSON of the versions `query` (which names a collection) selects,
+    /// in date_added order, as text joined by commas with the number of versions in it,
+    /// until `each` breaks; returns how many versions `each` was given. SQLite streams one
+    /// version at a time from one statement ([`SqliteStore::for_each_json`]); PostgreSQL reads
+    /// pages of `query.limit` (default 2,000) versions joined by the database
+    /// ([`Store::objects_json`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Store::objects_json`].
+    pub async fn for_each_json(
+        &self,
+        scope: &AccessScope,
+        query: &ObjectQuery,
+        mut each: impl FnMut(&str, u64) -> ControlFlow<()>,
+    ) -> Result<u64> {
+        match self {
+            Self::Sqlite(store) => {
+                let query = ObjectQuery {
+                    limit: None,
+                    ..query.clone()
+                };
+                store
+                    .for_each_json(scope, &query, |json| each(json, 1))
+                    .await
+            }
+            Self::Postgres(store) => {
+                let mut query = ObjectQuery {
+                    limit: Some(query.limit.unwrap_or(JSON_PAGE_LEN)),
+                    ..query.clone()
+                };
+                let mut n_objects = 0;
+                loop {
+                    let page = store.objects_json(scope, &query).await?;
+                    if page.n_objects > 0 {
+                        n_objects += page.n_objects;
+                        if each(&page.json, page.n_objects).is_break() {
+                            return Ok(n_objects);
+                        }
+                    }
+                    match page.next {
+                        Some(cursor) => query.after = Some(cursor),
+                        None => return Ok(n_objects),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Versions per page of [`AnyStore::for_each_json`] on PostgreSQL, when the query has no
+/// limit.
+const JSON_PAGE_LEN: u32 = 2_000;
 
 macro_rules! dispatch {
     ($self:ident, $store:ident => $call:expr) => {

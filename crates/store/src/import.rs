@@ -177,7 +177,7 @@ macro_rules! impl_import_store {
             ) -> $crate::Result<$crate::AddReport> {
                 use $crate::write::{Plan, Row};
                 let ordered = $crate::import::Ordered::new(objects);
-                let rows: Vec<Row> = ordered
+                let rows: Vec<Row<'_>> = ordered
                     .objects
                     .iter()
                     .zip(&ordered.spec_versions)

@@ -303,6 +303,16 @@ pub(crate) fn objects_json(dialect: Dialect, scope: &AccessScope, query: &Object
     sql
 }
 
+/// Returns the statement of [`SqliteStore::for_each_json`](crate::SqliteStore::for_each_json):
+/// the JSON of each selected version, one row each, in date_added order (from the cursor,
+/// up to the limit when the query has them).
+pub(crate) fn objects_json_rows(dialect: Dialect, scope: &AccessScope, query: &ObjectQuery) -> Sql {
+    let mut sql = Sql::new(dialect);
+    sql.push("SELECT o.json");
+    select_versions(&mut sql, scope, query, Paging::PagedExact);
+    sql
+}
+
 /// Returns the statement of [`Store::manifest`](crate::Store::manifest).
 pub(crate) fn manifest(dialect: Dialect, scope: &AccessScope, query: &ObjectQuery) -> Sql {
     let mut sql = Sql::new(dialect);

@@ -21,17 +21,48 @@ use crate::lookup::{LookupValue, observable_values};
 pub struct NewObject {
     pub(crate) object: StixObject,
     pub(crate) json: String,
+    /// What the store derives from the object for its side tables, computed when the object
+    /// is wrapped (on the caller's thread) rather than inside the write.
+    pub(crate) derived: Derived,
     /// Extra look-up values, already normalized (see [`LookupValue::new`]).
     pub lookup_values: Vec<LookupValue>,
+}
+
+/// The columns and side-table entries the store derives from an object.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Derived {
+    /// An observable's own values and the object's external ids.
+    pub lookup_values: Vec<LookupValue>,
+    /// The most restrictive TLP marking, if any.
+    pub tlp: Option<Tlp>,
+    /// The named recipients of a TLP:RED object.
+    pub recipients: Vec<String>,
+}
+
+impl Derived {
+    fn new(object: &StixObject) -> Self {
+        let mut lookup_values = observable_values(object);
+        lookup_values.extend(crate::external_ids::external_id_values(object));
+        Self {
+            lookup_values,
+            tlp: policy::tlp_of(object),
+            recipients: policy::red_recipients(object)
+                .iter()
+                .map(|id| id.as_str().to_owned())
+                .collect(),
+        }
+    }
 }
 
 impl NewObject {
     /// Wraps an object, with no extra look-up values.
     pub fn new(object: StixObject) -> Self {
         let json = object.to_json();
+        let derived = Derived::new(&object);
         Self {
             object,
             json,
+            derived,
             lookup_values: Vec::new(),
         }
     }
@@ -168,33 +199,37 @@ pub enum OutcomeStatus {
     NotStored,
 }
 
-/// An object turned into the columns of a row.
+/// An object turned into the columns of a row, borrowing from the object.
 #[derive(Debug)]
-pub(crate) struct Row {
-    pub object_id: String,
-    pub object_type: String,
+pub(crate) struct Row<'a> {
+    pub object_id: &'a str,
+    pub object_type: &'a str,
     /// Microseconds; `None` for observables, whose version is their date_added.
     pub version: Option<i64>,
     pub spec_version: String,
     pub revoked: bool,
-    pub created_by_ref: Option<String>,
+    pub created_by_ref: Option<&'a str>,
     pub tlp: Tlp,
-    pub json: String,
-    pub recipients: Vec<String>,
-    pub lookup_values: Vec<LookupValue>,
+    pub json: &'a str,
+    pub recipients: &'a [String],
+    /// Sorted, without duplicates.
+    pub lookup_values: Vec<&'a LookupValue>,
 }
 
-impl Row {
-    pub(crate) fn new(new: &NewObject, options: &AddOptions) -> Self {
+impl<'a> Row<'a> {
+    pub(crate) fn new(new: &'a NewObject, options: &AddOptions) -> Self {
         let object = &new.object;
-        let mut lookup_values = observable_values(object);
-        lookup_values.extend(crate::external_ids::external_id_values(object));
-        lookup_values.extend(new.lookup_values.iter().cloned());
-        lookup_values.sort();
+        let mut lookup_values: Vec<&LookupValue> = new
+            .derived
+            .lookup_values
+            .iter()
+            .chain(&new.lookup_values)
+            .collect();
+        lookup_values.sort_unstable();
         lookup_values.dedup();
         Self {
-            object_id: object.id().as_str().to_owned(),
-            object_type: object.object_type().to_owned(),
+            object_id: object.id().as_str(),
+            object_type: object.object_type(),
             version: object.version().map(|version| version.to_micros()),
             spec_version: object
                 .spec_version()
@@ -206,13 +241,10 @@ impl Row {
                 .common()
                 .created_by_ref
                 .as_ref()
-                .map(|id| id.as_str().to_owned()),
-            tlp: policy::tlp_of(object).unwrap_or(options.default_tlp),
-            json: new.json.clone(),
-            recipients: policy::red_recipients(object)
-                .iter()
-                .map(|id| id.as_str().to_owned())
-                .collect(),
+                .map(|id| id.as_str()),
+            tlp: new.derived.tlp.unwrap_or(options.default_tlp),
+            json: &new.json,
+            recipients: &new.derived.recipients,
             lookup_values,
         }
     }
@@ -253,7 +285,7 @@ pub(crate) enum Planned {
 impl Plan {
     /// Decides, for each row, whether it is new, already present or a conflict, against the
     /// stored versions of the same ids and the rows before it in the same write.
-    pub(crate) fn new(rows: &[Row], existing: &[Existing]) -> Self {
+    pub(crate) fn new(rows: &[Row<'_>], existing: &[Existing]) -> Self {
         // Observables (no version) are compared by JSON; versioned objects by version, then
         // JSON.
         let mut known: HashMap<&str, Vec<Known<'_>>> = HashMap::new();
@@ -269,7 +301,7 @@ impl Plan {
         let mut outcomes = Vec::with_capacity(rows.len());
         let mut to_insert = Vec::with_capacity(rows.len());
         for (row_idx, row) in rows.iter().enumerate() {
-            let versions = known.entry(&row.object_id).or_default();
+            let versions = known.entry(row.object_id).or_default();
             let found = match row.version {
                 Some(version) => versions.iter().find(|k| k.version == Some(version)),
                 None => versions.iter().find(|k| k.json == row.json),
@@ -281,7 +313,7 @@ impl Plan {
                     let insert_idx = to_insert.len();
                     versions.push(Known {
                         version: row.version,
-                        json: &row.json,
+                        json: row.json,
                         origin: Origin::Planned { insert_idx },
                     });
                     to_insert.push(row_idx);
@@ -313,7 +345,7 @@ impl Plan {
     pub(crate) fn report(
         &self,
         objects: &[NewObject],
-        rows: &[Row],
+        rows: &[Row<'_>],
         first_date_added: i64,
         committed: bool,
     ) -> crate::Result<AddReport> {
@@ -386,7 +418,7 @@ pub(crate) struct SideEntries<'a> {
 
 /// Lists the side-table entries of the planned rows.
 pub(crate) fn side_entries<'a>(
-    rows: &'a [Row],
+    rows: &'a [Row<'a>],
     plan: &Plan,
     first_date_added: i64,
 ) -> SideEntries<'a> {
@@ -404,7 +436,7 @@ pub(crate) fn side_entries<'a>(
         );
         entries
             .lookup_values
-            .extend(row.lookup_values.iter().map(|value| (date_added, value)));
+            .extend(row.lookup_values.iter().map(|value| (date_added, *value)));
     }
     entries
 }

@@ -3,6 +3,7 @@
 //! converted (typed object and stored JSON) by whichever thread takes it, so that a thread
 //! holds one object's JSON tree at a time and the input is parsed once.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -50,22 +51,78 @@ pub(super) struct Checked {
     /// The typed objects with their stored JSON, in input order; empty when any diagnostic is
     /// an error.
     pub objects: Vec<NewObject>,
-    /// Every diagnostic, in the order [`stix::validate_value`] gives them for the whole
-    /// bundle.
+    /// Every error and the first `max_listed_warnings` warnings, in the order
+    /// [`stix::validate_value`] gives them for the whole bundle.
     pub diagnostics: Vec<Diagnostic>,
+    /// The warnings left out of `diagnostics`, counted by check (`other` when a warning
+    /// names none). A large bundle can have hundreds of thousands of warnings (ATT&CK
+    /// Enterprise: 115,000); keeping each one would cost more than the rest of the check.
+    pub unlisted_warnings: BTreeMap<&'static str, usize>,
+}
+
+/// Keeps errors and the first `max_warnings` warnings, and counts the others by check.
+struct Sink {
+    max_warnings: usize,
+    diagnostics: Vec<Diagnostic>,
+    n_listed_warnings: usize,
+    unlisted_warnings: BTreeMap<&'static str, usize>,
+}
+
+impl Sink {
+    fn new(max_warnings: usize) -> Self {
+        Self {
+            max_warnings,
+            diagnostics: Vec::new(),
+            n_listed_warnings: 0,
+            unlisted_warnings: BTreeMap::new(),
+        }
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if diagnostic.is_error() {
+            self.diagnostics.push(diagnostic);
+        } else if self.n_listed_warnings < self.max_warnings {
+            self.n_listed_warnings += 1;
+            self.diagnostics.push(diagnostic);
+        } else {
+            *self
+                .unlisted_warnings
+                .entry(diagnostic.check.unwrap_or("other"))
+                .or_default() += 1;
+        }
+    }
+
+    fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        for diagnostic in diagnostics {
+            self.push(diagnostic);
+        }
+    }
+
+    /// Appends what a later part of the bundle found: its listed warnings come after this
+    /// sink's, so the first `max_warnings` of the two stay listed.
+    fn append(&mut self, later: Sink) {
+        self.extend(later.diagnostics);
+        for (check, n) in later.unlisted_warnings {
+            *self.unlisted_warnings.entry(check).or_default() += n;
+        }
+    }
 }
 
 /// Parses, validates and converts the objects of `split` on `n_threads` threads (the calling
-/// one included), advancing `progress` as objects are done.
+/// one included), advancing `progress` as objects are done; lists every error and the first
+/// `max_listed_warnings` warnings.
 pub(super) fn check(
     split: &Split<'_>,
     options: &ValidationOptions,
     n_threads: usize,
+    max_listed_warnings: usize,
     progress: Option<&ProgressBar>,
 ) -> Checked {
     let n_objects = split.objects.len();
-    let (validator, mut diagnostics) = BundleValidator::new(&split.properties, n_objects, options);
-    let failed = AtomicBool::new(diagnostics.iter().any(Diagnostic::is_error));
+    let (validator, found) = BundleValidator::new(&split.properties, n_objects, options);
+    let failed = AtomicBool::new(found.iter().any(Diagnostic::is_error));
+    let mut sink = Sink::new(max_listed_warnings);
+    sink.extend(found);
     let next_block = AtomicUsize::new(0);
     let n_blocks = n_objects.div_ceil(BLOCK_LEN);
     let work = || {
@@ -77,7 +134,7 @@ pub(super) fn check(
             }
             let first = block_idx * BLOCK_LEN;
             let last = (first + BLOCK_LEN).min(n_objects);
-            let block = check_block(split, &validator, first..last, &failed);
+            let block = check_block(split, &validator, first..last, &failed, max_listed_warnings);
             if let Some(bar) = progress {
                 bar.inc((last - first) as u64);
             }
@@ -101,23 +158,26 @@ pub(super) fn check(
     let mut keys = Vec::with_capacity(n_objects);
     for (_, block) in blocks {
         objects.extend(block.objects);
-        diagnostics.extend(block.diagnostics);
+        sink.append(block.diagnostics);
         keys.extend(block.keys);
     }
-    diagnostics.extend(validator.finish(&keys));
-    if failed.load(Ordering::Relaxed) || diagnostics.iter().any(Diagnostic::is_error) {
+    sink.extend(validator.finish(&keys));
+    if failed.load(Ordering::Relaxed) || sink.diagnostics.iter().any(Diagnostic::is_error) {
         objects = Vec::new();
     }
     Checked {
         objects,
-        diagnostics,
+        diagnostics: sink.diagnostics,
+        unlisted_warnings: sink.unlisted_warnings,
     }
 }
 
 /// What one thread made of a run of consecutive objects.
 struct Block {
     objects: Vec<NewObject>,
-    diagnostics: Vec<Diagnostic>,
+    /// Errors, the block's first warnings, and the count of the others: the first warnings of
+    /// the bundle are among the first of each block.
+    diagnostics: Sink,
     keys: Vec<ObjectKey>,
 }
 
@@ -128,10 +188,11 @@ fn check_block(
     validator: &BundleValidator<'_>,
     range: std::ops::Range<usize>,
     failed: &AtomicBool,
+    max_listed_warnings: usize,
 ) -> Block {
     let mut block = Block {
         objects: Vec::with_capacity(range.len()),
-        diagnostics: Vec::new(),
+        diagnostics: Sink::new(max_listed_warnings),
         keys: Vec::with_capacity(range.len()),
     };
     for idx in range {
@@ -300,6 +361,14 @@ mod tests {
         })
     }
 
+    fn bundle_of(objects: &[Value]) -> Value {
+        serde_json::json!({
+            "type": "bundle",
+            "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
+            "objects": objects,
+        })
+    }
+
     #[test]
     fn splits_only_bundles_with_a_list_of_objects() {
         let bundle = r#"{"type": "bundle", "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d", "objects": [{"a": 1}, [2], "three"]}"#;
@@ -327,11 +396,7 @@ mod tests {
         let mut objects: Vec<Value> = (0..300).map(indicator).collect();
         objects[150] = bad;
         objects.push(Value::from(3));
-        let bundle = serde_json::json!({
-            "type": "bundle",
-            "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
-            "objects": objects,
-        });
+        let bundle = bundle_of(&objects);
         let text = bundle.to_string();
         let options = ValidationOptions::default();
         let whole = stix::validate_value(&bundle, &options);
@@ -341,25 +406,26 @@ mod tests {
             "{whole:#?}"
         );
         for n_threads in [1, 2, 5] {
-            let checked = check(&split(&text).unwrap(), &options, n_threads, None);
+            let checked = check(
+                &split(&text).unwrap(),
+                &options,
+                n_threads,
+                usize::MAX,
+                None,
+            );
             assert_eq!(checked.diagnostics, whole);
+            assert!(checked.unlisted_warnings.is_empty());
             assert!(checked.objects.is_empty());
         }
         let good: Vec<Value> = (0..300).map(indicator).collect();
-        let good_bundle = serde_json::json!({
-            "type": "bundle",
-            "id": "bundle--5d0092c5-5f74-4287-9642-33f4c354e56d",
-            "objects": good,
-        });
+        let good_bundle = bundle_of(&good);
         let text = good_bundle.to_string();
-        let checked = check(&split(&text).unwrap(), &options, 3, None);
+        let checked = check(&split(&text).unwrap(), &options, 3, usize::MAX, None);
         // Warnings (SHOULDs such as a name for each indicator) only, and the same as for the
         // whole bundle.
         assert!(!checked.diagnostics.iter().any(|d| d.is_error()));
-        assert_eq!(
-            checked.diagnostics,
-            stix::validate_value(&good_bundle, &options)
-        );
+        let whole_good = stix::validate_value(&good_bundle, &options);
+        assert_eq!(checked.diagnostics, whole_good);
         let ids: Vec<String> = checked
             .objects
             .iter()
@@ -374,5 +440,47 @@ mod tests {
             checked.objects[0].json(),
             StixObject::from_value(good[0].clone()).unwrap().to_json()
         );
+    }
+
+    #[test]
+    fn lists_every_error_and_the_first_warnings_and_counts_the_others() {
+        let mut objects: Vec<Value> = (0..300).map(indicator).collect();
+        let mut bad = indicator(250);
+        bad["confidence"] = 101.into();
+        objects[250] = bad;
+        let bundle = bundle_of(&objects);
+        let text = bundle.to_string();
+        let options = ValidationOptions::default();
+        let whole = stix::validate_value(&bundle, &options);
+        let (errors, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) =
+            whole.iter().cloned().partition(Diagnostic::is_error);
+        assert_eq!(errors.len(), 1);
+        assert!(warnings.len() > 200, "{}", warnings.len());
+        for n_threads in [1, 2, 5] {
+            for max in [0, 1, 7, 150] {
+                let checked = check(&split(&text).unwrap(), &options, n_threads, max, None);
+                // The listed diagnostics are those of the whole bundle, in order, without the
+                // warnings after the first `max`.
+                let mut n_warnings = 0;
+                let expected: Vec<Diagnostic> = whole
+                    .iter()
+                    .filter(|d| {
+                        d.is_error() || {
+                            n_warnings += 1;
+                            n_warnings <= max
+                        }
+                    })
+                    .cloned()
+                    .collect();
+                assert_eq!(checked.diagnostics, expected, "{n_threads} threads, {max}");
+                let mut unlisted: BTreeMap<&str, usize> = BTreeMap::new();
+                for warning in &warnings[max.min(warnings.len())..] {
+                    *unlisted
+                        .entry(warning.check.unwrap_or("other"))
+                        .or_default() += 1;
+                }
+                assert_eq!(checked.unlisted_warnings, unlisted);
+            }
+        }
     }
 }

@@ -257,7 +257,7 @@ impl Store for PostgresStore {
         objects: &[NewObject],
         options: &AddOptions,
     ) -> Result<AddReport> {
-        let rows: Vec<NewRow> = objects
+        let rows: Vec<NewRow<'_>> = objects
             .iter()
             .map(|new| NewRow::new(new, options))
             .collect();
@@ -386,9 +386,9 @@ fn decode_stats_line(row: &PgRow) -> Result<StatsLine> {
 async fn stored_versions(
     conn: &mut PgConnection,
     collection_key: i64,
-    rows: &[NewRow],
+    rows: &[NewRow<'_>],
 ) -> Result<Vec<Existing>> {
-    let mut ids: Vec<&str> = rows.iter().map(|row| row.object_id.as_str()).collect();
+    let mut ids: Vec<&str> = rows.iter().map(|row| row.object_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut existing = Vec::new();
@@ -419,7 +419,7 @@ async fn stored_versions(
 async fn insert_rows(
     conn: &mut PgConnection,
     collection_key: i64,
-    rows: &[NewRow],
+    rows: &[NewRow<'_>],
     plan: &Plan,
     first_date_added: i64,
     options: &AddOptions,
@@ -441,14 +441,14 @@ async fn insert_rows(
             let row = &rows[row_idx];
             let added = Plan::date_added(first_date_added, base + offset);
             date_added.push(added);
-            object_id.push(row.object_id.as_str());
-            object_type.push(row.object_type.as_str());
+            object_id.push(row.object_id);
+            object_type.push(row.object_type);
             version.push(row.version.unwrap_or(added));
             spec_version.push(row.spec_version.as_str());
             revoked.push(row.revoked);
-            created_by_ref.push(row.created_by_ref.as_deref());
+            created_by_ref.push(row.created_by_ref);
             tlp.push(row.tlp.as_str());
-            json.push(row.json.as_str());
+            json.push(row.json);
         }
         sqlx::query(
             "INSERT INTO object_versions (collection_key, date_added, object_id, object_type, \

@@ -6,10 +6,12 @@
 
 mod integrity;
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use futures::TryStreamExt;
 use policy::AccessScope;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::query::Query;
@@ -106,6 +108,36 @@ impl SqliteStore {
     /// exit, so that the next process does not find the log to replay.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+impl SqliteStore {
+    /// Calls `each` with the JSON of every version `query` selects, one at a time, in
+    /// date_added order, from one statement (one consistent read, whatever is written
+    /// meanwhile), until `each` breaks; returns how many versions `each` was given. The rows
+    /// stream from the database: neither joined nor sorted in memory.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Database`] when the database fails.
+    pub async fn for_each_json(
+        &self,
+        scope: &AccessScope,
+        query: &ObjectQuery,
+        mut each: impl FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<u64> {
+        let mut rows = prepare(sql::objects_json_rows(Dialect::Sqlite, scope, query))
+            .persistent(false)
+            .fetch(&self.pool);
+        let mut n_objects = 0;
+        while let Some(row) = rows.try_next().await? {
+            let json: &str = row.try_get(0)?;
+            n_objects += 1;
+            if each(json).is_break() {
+                break;
+            }
+        }
+        Ok(n_objects)
     }
 }
 
@@ -240,7 +272,7 @@ impl Store for SqliteStore {
         objects: &[NewObject],
         options: &AddOptions,
     ) -> Result<AddReport> {
-        let rows: Vec<NewRow> = objects
+        let rows: Vec<NewRow<'_>> = objects
             .iter()
             .map(|new| NewRow::new(new, options))
             .collect();
@@ -409,9 +441,9 @@ async fn insert_collection(
 async fn stored_versions(
     conn: &mut SqliteConnection,
     collection_key: i64,
-    rows: &[NewRow],
+    rows: &[NewRow<'_>],
 ) -> Result<Vec<Existing>> {
-    let mut ids: Vec<&str> = rows.iter().map(|row| row.object_id.as_str()).collect();
+    let mut ids: Vec<&str> = rows.iter().map(|row| row.object_id).collect();
     ids.sort_unstable();
     ids.dedup();
     let mut existing = Vec::new();
@@ -443,7 +475,7 @@ async fn stored_versions(
 async fn insert_rows(
     conn: &mut SqliteConnection,
     collection_key: i64,
-    rows: &[NewRow],
+    rows: &[NewRow<'_>],
     plan: &Plan,
     first_date_added: i64,
     options: &AddOptions,
@@ -463,14 +495,14 @@ async fn insert_rows(
                 values
                     .push_bind(collection_key)
                     .push_bind(date_added)
-                    .push_bind(row.object_id.as_str())
-                    .push_bind(row.object_type.as_str())
+                    .push_bind(row.object_id)
+                    .push_bind(row.object_type)
                     .push_bind(row.version.unwrap_or(date_added))
                     .push_bind(row.spec_version.as_str())
                     .push_bind(row.revoked)
-                    .push_bind(row.created_by_ref.as_deref())
+                    .push_bind(row.created_by_ref)
                     .push_bind(row.tlp.as_str())
-                    .push_bind(row.json.as_str());
+                    .push_bind(row.json);
             },
         );
         builder.build().execute(&mut *conn).await?;

@@ -9,6 +9,7 @@ mod stix;
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -99,10 +100,14 @@ async fn run_async(global: &GlobalArgs, args: Args) -> anyhow::Result<ExitCode> 
     {
         let mut writer = stix::BundleWriter::new(&mut out)?;
         if let [collection] = collections.as_slice() {
-            // One collection: the database joins each page's JSON, the fast path.
+            // One collection: the stored JSON streams from one statement straight into the
+            // output buffer, the fast path.
             for_each_json_page(&store, collection, args.all_versions, |json, n_objects| {
                 writer.push_joined(json, n_objects)?;
-                progress.inc(n_objects);
+                // The bar's lock is taken once per thousand objects, not once per object.
+                if writer.n_objects() % 1_000 < n_objects {
+                    progress.set_position(writer.n_objects());
+                }
                 Ok(())
             })
             .await?;
@@ -160,8 +165,9 @@ fn export_query(collection: &Collection, all_versions: bool) -> ObjectQuery {
     }
 }
 
-/// Calls `each` with the JSON of every selected object version of one collection, a page at
-/// a time, joined by commas, with the number of versions in the page.
+/// Calls `each` with the JSON of every selected object version of one collection, in
+/// date_added order, as text joined by commas with the number of versions in it (one at a
+/// time on SQLite, a page at a time on PostgreSQL: see [`AnyStore::for_each_json`]).
 ///
 /// # Errors
 ///
@@ -173,17 +179,20 @@ pub async fn for_each_json_page(
     mut each: impl FnMut(&str, u64) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let scope = AccessScope::unrestricted();
-    let mut query = export_query(collection, all_versions);
-    loop {
-        let page = store.objects_json(&scope, &query).await?;
-        if page.n_objects > 0 {
-            each(&page.json, page.n_objects)?;
-        }
-        match page.next {
-            Some(cursor) => query.after = Some(cursor),
-            None => return Ok(()),
-        }
-    }
+    let query = export_query(collection, all_versions);
+    let mut failed = None;
+    store
+        .for_each_json(&scope, &query, |json, n_objects| {
+            match each(json, n_objects) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(error) => {
+                    failed = Some(error);
+                    ControlFlow::Break(())
+                }
+            }
+        })
+        .await?;
+    failed.map_or(Ok(()), Err)
 }
 
 /// Calls `each` with every selected object version, page by page, collection by collection,

@@ -69,6 +69,11 @@ impl<W: Write> BundleWriter<W> {
         Ok(())
     }
 
+    /// Returns the number of objects written so far.
+    pub fn n_objects(&self) -> u64 {
+        self.n_objects
+    }
+
     /// Closes the bundle and returns the number of objects and bytes written.
     ///
     /// # Errors
