@@ -175,9 +175,12 @@ fn compile(pattern: &str, binary: bool) -> Result<RegexMatcher, String> {
         .configure(
             meta::Config::new()
                 // Only whether there is a match matters, and expressions are compiled for one
-                // evaluation: skip what costs build time and only pays off on long inputs.
+                // evaluation over short property values: skip what costs build time and only
+                // pays off on long inputs (the lazy DFA and the reverse NFA it needs); the
+                // bounded backtracker or the PikeVM then search in linear time.
                 .which_captures(WhichCaptures::None)
                 .dfa(false)
+                .hybrid(false)
                 .onepass(false)
                 .auto_prefilter(false),
         )

@@ -39,10 +39,21 @@ impl<'a, V: JsonValue> ScoMap<'a, V> {
     /// Indexes every object of `objects` that has a string `id` and is not observed-data; the
     /// first object with an id wins.
     pub fn new(objects: impl IntoIterator<Item = &'a V>) -> Self {
+        Self::from_typed(
+            objects
+                .into_iter()
+                .map(|object| (type_and_id(object), object)),
+        )
+    }
+
+    /// As [`ScoMap::new`], with each object's `type` and `id` already read.
+    fn from_typed(
+        objects: impl IntoIterator<Item = ((Option<&'a str>, Option<&'a str>), &'a V)>,
+    ) -> Self {
         let mut few: Vec<(&'a str, &'a V)> = objects
             .into_iter()
-            .filter(|object| object.get("type").and_then(V::as_str) != Some("observed-data"))
-            .filter_map(|object| Some((object.get("id")?.as_str()?, object)))
+            .filter(|((kind, _), _)| *kind != Some("observed-data"))
+            .filter_map(|((_, id), object)| Some((id?, object)))
             .collect();
         let objects = if few.len() <= INDEX_THRESHOLD {
             ScoIndex::Few(few)
@@ -93,6 +104,71 @@ pub struct Observation<'a, V: JsonValue = Value> {
 
 /// Above this many SCOs, references are resolved through a hash map rather than a scan.
 const INDEX_THRESHOLD: usize = 16;
+
+/// Reads an object's `type` and `id` strings (the first of each) in one pass over its members.
+fn type_and_id<V: JsonValue>(object: &V) -> (Option<&str>, Option<&str>) {
+    let (mut kind, mut id) = (None, None);
+    if let Some(members) = object.members() {
+        for (key, value) in members {
+            match key {
+                "type" if kind.is_none() => kind = Some(value.as_str()),
+                "id" if id.is_none() => id = Some(value.as_str()),
+                _ => continue,
+            }
+            if kind.is_some() && id.is_some() {
+                break;
+            }
+        }
+    }
+    (kind.flatten(), id.flatten())
+}
+
+/// The properties of an observed-data object the evaluator reads, found in one pass over its
+/// members (the first occurrence of each, as a lookup by name finds).
+struct ObservedDataFields<'a, V> {
+    id: Option<&'a V>,
+    first_observed: Option<&'a V>,
+    last_observed: Option<&'a V>,
+    number_observed: Option<&'a V>,
+    object_refs: Option<&'a V>,
+    objects: Option<&'a V>,
+}
+
+impl<'a, V: JsonValue> ObservedDataFields<'a, V> {
+    fn read(observed_data: &'a V) -> Self {
+        let mut fields = Self {
+            id: None,
+            first_observed: None,
+            last_observed: None,
+            number_observed: None,
+            object_refs: None,
+            objects: None,
+        };
+        if let Some(members) = observed_data.members() {
+            for (key, value) in members {
+                let slot = match key {
+                    "id" => &mut fields.id,
+                    "first_observed" => &mut fields.first_observed,
+                    "last_observed" => &mut fields.last_observed,
+                    "number_observed" => &mut fields.number_observed,
+                    "object_refs" => &mut fields.object_refs,
+                    "objects" => &mut fields.objects,
+                    _ => continue,
+                };
+                slot.get_or_insert(value);
+            }
+        }
+        fields
+    }
+
+    fn get(&self, property: &str) -> Option<&'a V> {
+        match property {
+            "first_observed" => self.first_observed,
+            "last_observed" => self.last_observed,
+            _ => None,
+        }
+    }
+}
 
 impl<'a, V: JsonValue> Observation<'a, V> {
     /// Builds an observation directly, for callers that have no observed-data object (for
@@ -174,16 +250,14 @@ impl<'a, V: JsonValue> Observation<'a, V> {
         source: &impl ScoSource<'a, V>,
         location: &dyn Fn() -> String,
     ) -> Result<Self, Error> {
-        let id = observed_data
-            .get("id")
-            .and_then(V::as_str)
-            .map(str::to_owned);
+        let fields = ObservedDataFields::read(observed_data);
+        let id = fields.id.and_then(V::as_str).map(str::to_owned);
         let here = |property: &str| match &id {
             Some(id) => format!("{id} ({}.{property})", location()),
             None => format!("{}.{property}", location()),
         };
         let timestamp = |property: &str| -> Result<Instant, Error> {
-            let text = observed_data
+            let text = fields
                 .get(property)
                 .ok_or_else(|| Error::observed_data(here(property), "missing"))?
                 .as_str()
@@ -194,8 +268,8 @@ impl<'a, V: JsonValue> Observation<'a, V> {
         };
         let first_observed = timestamp("first_observed")?;
         let last_observed = timestamp("last_observed")?;
-        let number_observed = observed_data
-            .get("number_observed")
+        let number_observed = fields
+            .number_observed
             .ok_or_else(|| Error::observed_data(here("number_observed"), "missing"))?
             .as_number()
             .and_then(|number| match number {
@@ -220,7 +294,7 @@ impl<'a, V: JsonValue> Observation<'a, V> {
             objects: Vec::new(),
             index: None,
         };
-        if let Some(refs) = observed_data.get("object_refs") {
+        if let Some(refs) = fields.object_refs {
             let refs = refs
                 .as_array()
                 .ok_or_else(|| Error::observed_data(here("object_refs"), "not a list"))?;
@@ -232,7 +306,7 @@ impl<'a, V: JsonValue> Observation<'a, V> {
                     observation.push_object(reference, object);
                 }
             }
-        } else if let Some(objects) = observed_data.get("objects") {
+        } else if let Some(objects) = fields.objects {
             let objects = objects
                 .members()
                 .ok_or_else(|| Error::observed_data(here("objects"), "not a dictionary"))?;
@@ -344,21 +418,29 @@ impl<'a, V: JsonValue> Observations<'a, V> {
                 objects.push((item_idx, None, item));
             }
         }
+        // Each object's type and id, read once.
+        let mut typed = Vec::with_capacity(objects.len());
         for (item_idx, object_idx, object) in &objects {
-            if object.get("type").and_then(V::as_str).is_none() {
+            let (kind, id) = type_and_id(*object);
+            let Some(kind) = kind else {
                 return Err(Error::observed_data(
                     path(*item_idx, *object_idx),
                     "not an object with a string type",
                 ));
-            }
+            };
+            typed.push((kind, id));
         }
-        let source = ScoMap::new(objects.iter().map(|(_, _, object)| *object));
+        let source = ScoMap::from_typed(
+            typed
+                .iter()
+                .zip(&objects)
+                .map(|((kind, id), (_, _, object))| ((Some(*kind), *id), *object)),
+        );
         let list = objects
             .iter()
-            .filter(|(_, _, object)| {
-                object.get("type").and_then(V::as_str) == Some("observed-data")
-            })
-            .map(|(item_idx, object_idx, object)| {
+            .zip(&typed)
+            .filter(|(_, (kind, _))| *kind == "observed-data")
+            .map(|((item_idx, object_idx, object), _)| {
                 Observation::read(*object, &source, &|| path(*item_idx, *object_idx))
             })
             .collect::<Result<_, _>>()?;
