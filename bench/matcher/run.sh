@@ -46,6 +46,7 @@ cargo build --quiet --locked --release -p matcher \
     --example corpus --example index_build --example scan_bench
 if [ -n "${PHALANX_BIN:-}" ]; then
     PHALANX=$PHALANX_BIN # a phalanx binary built before (the shared tree may not build now)
+    echo "phalanx binary: $PHALANX_BIN, built $(date -u -r "$PHALANX_BIN" +%FT%TZ)" >&2
 else
     cargo build --quiet --locked --release -p phalanx
     PHALANX=$TARGET/phalanx
@@ -57,7 +58,7 @@ echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), 
 echo "memory: $(free -g | awk '/Mem:/ {print $2}') GB; kernel $(uname -r)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared with other jobs)"
 echo "rustc: $(rustc -V)"
-echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet -- crates/matcher crates/phalanx || echo ' (+ local changes)')"
+echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet -- crates/matcher crates/phalanx/src/cmd/match_.rs bench/matcher || echo ' (+ local changes to the matcher)')"
 echo "rg: $(rg --version | sed -n 1p)"
 echo "grep: $(grep --version | sed -n 1p)"
 echo
@@ -75,7 +76,8 @@ timed() {
     rm -f "$stats"
     jq -cn --arg name "$label" --argjson wall "$wall" --argjson user "$user" \
         --argjson sys "$sys" --argjson rss "$rss" \
-        '{run: $name, wall_s: $wall, cpu_s: ($user + $sys), user_s: $user, sys_s: $sys, peak_rss_mb: ($rss / 1024)}' >&3
+        '{run: $name, wall_s: $wall, cpu_s: ($user + $sys), user_s: $user, sys_s: $sys, peak_rss_mb: ($rss / 1024)}' |
+        tee -a "$DATA/timings.jsonl" >&3
 }
 
 # Compares found matches (JSON lines with line, field, value, indicator) with the planted set.
@@ -110,7 +112,8 @@ for log in dns.log eve.json; do
     size=$(stat -c %s "$DATA/$log")
     echo "## $log ($size bytes)"
     echo "### matcher, one thread, log in memory (best of 3 by thread CPU time)"
-    SCAN_REPEAT=3 "$TARGET/examples/scan_bench" "$DATA/indicators.json" "$DATA/$log" "$DATA/found.jsonl"
+    SCAN_REPEAT=3 "$TARGET/examples/scan_bench" "$DATA/indicators.json" "$DATA/$log" "$DATA/found.jsonl" |
+        tee "$DATA/scan.json"
     check_matches "$DATA/found.jsonl" "$expected" "scan_bench $log"
     for threads in 1 2; do
         echo "### phalanx match --threads $threads (end to end: bundle read, index build, scan)"
@@ -126,6 +129,9 @@ for log in dns.log eve.json; do
     timed "grep -F -f" sh -c "LC_ALL=C grep -F -f '$DATA/domains.txt' '$DATA/$log' | wc -l"
     echo "### rg -F -f domains.txt"
     timed "rg -F -f" sh -c "rg -F -f '$DATA/domains.txt' '$DATA/$log' | wc -l"
+    echo "### ratios (CPU time of grep or rg over the matcher's one-thread scan CPU time)"
+    jq -sc '(.[0].cpu_s) as $matcher | (.[1:] | map({(.run): (.cpu_s / $matcher)}) | add)' \
+        "$DATA/scan.json" <(tail -n 2 "$DATA/timings.jsonl")
     echo
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
