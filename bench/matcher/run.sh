@@ -15,7 +15,7 @@
 # Usage: bench/matcher/run.sh [N_INDICATORS] [ZEEK_LINES] [EVE_LINES]
 # Data goes to $PHALANX_BENCH_DATA (default /tmp/phalanx-bench-matcher) and is deleted at the
 # end unless KEEP_DATA=1. PHALANX_BIN=path uses a phalanx binary built before instead of
-# building one. Record the output in bench/results/matcher.md.
+# building one; NO_BUILD=1 uses the matcher examples built before. Record the output in bench/results/matcher.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N_INDICATORS=${1:-1000000}
@@ -42,8 +42,10 @@ if [ ! -x /usr/bin/time ]; then
 fi
 command -v jq >/dev/null || { echo "jq is needed to compare matches" >&2; exit 2; }
 
-cargo build --quiet --locked --release -p matcher \
-    --example corpus --example index_build --example scan_bench
+if [ "${NO_BUILD:-0}" != 1 ]; then # NO_BUILD=1: the examples are built already
+    cargo build --quiet --locked --release -p matcher \
+        --example corpus --example index_build --example scan_bench
+fi
 if [ -n "${PHALANX_BIN:-}" ]; then
     PHALANX=$PHALANX_BIN # a phalanx binary built before (the shared tree may not build now)
     echo "phalanx binary: $PHALANX_BIN, built $(date -u -r "$PHALANX_BIN" +%FT%TZ)" >&2
