@@ -64,18 +64,22 @@ def main():
         }
         results = {}
         answers = {}
+        load_before = os.getloadavg()
         for name, argv in tools.items():
             runs = []
             for run in range(args.runs):
                 out = os.path.join(tmp, f"{len(results)}-{run}.jsonl")
                 runs.append(timed(argv, out))
-            results[name] = min(runs)
+            # The best wall time and the best CPU time, each over all runs (on a shared machine
+            # the two need not come from the same run).
+            results[name] = (min(wall for wall, _ in runs), min(cpu for _, cpu in runs))
             with open(out, encoding="utf-8") as f:
                 answers[name] = [outcome(line) for line in f]
             wall, cpu = results[name]
             print(f"{name}: best of {args.runs}: {wall:.3f} s wall, {cpu:.3f} s CPU, "
                   f"{n_cases / wall:,.0f} cases/s", file=sys.stderr)
 
+    load_after = os.getloadavg()
     ours, theirs = answers["phalanx pattern test"], answers["stix2-matcher 3.0.0"]
     if len(ours) != n_cases or len(theirs) != n_cases:
         sys.exit(f"answer counts differ: {len(ours)} and {len(theirs)} for {n_cases} cases")
@@ -98,12 +102,12 @@ def main():
 
 Recorded {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} by `{args.command}`.
 
-- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model}), Linux {platform.release()}; other jobs shared the machine.
+- Machine: {platform.machine()}, {os.cpu_count()} cores ({cpu_model}), Linux {platform.release()}; other jobs shared the machine: load average (1, 5, 15 min) {load_before[0]:.2f}, {load_before[1]:.2f}, {load_before[2]:.2f} before the runs and {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f} after, so wall-clock times are inflated and CPU times are the steadier figure.
 - Phalanx: `{version}`, release build, {rustc}.
 - Peer: stix2-matcher 3.0.0 (stix2-patterns 2.1.2, antlr4 runtime) on {py_version}, from `../shared/peers/requirements.txt`.
 - Cases: `matcher_cases.jsonl` and `matcher_error_cases.jsonl` of `../shared/conformance` ({len(lines)} cases: patterns, observed data, STIX 2.0 and 2.1), repeated {args.repeats} times: {n_cases:,} cases in one file.
 - Each tool parses every pattern and every case's observed data, evaluates, and writes one JSON answer per line; both gave the same {n_cases:,} answers (matched / not matched / error) in this run.
-- Best of {args.runs} runs per tool; CPU is user + system time of the process.
+- Best of {args.runs} runs per tool (best wall time and best CPU time, each over the runs); CPU is user + system time of the process, start-up included.
 
 | tool | wall (s) | CPU (s) | cases/s (wall) |
 |---|---:|---:|---:|
