@@ -64,11 +64,10 @@ impl AnyStore {
 
 impl AnyStore {
     /// Calls `each` with the JSON of the versions `query` (which names a collection) selects,
-    /// in date_added order, as text joined by commas with the number of versions in it,
-    /// until `each` breaks; returns how many versions `each` was given. SQLite streams one
-    /// version at a time from one statement ([`SqliteStore::for_each_json`]); PostgreSQL reads
-    /// pages of `query.limit` (default 2,000) versions joined by the database
-    /// ([`Store::objects_json`]).
+    /// in date_added order, a page of `query.limit` (default 2,000) versions at a time as text
+    /// joined by commas with the number of versions in it, until `each` breaks; returns how
+    /// many versions `each` was given. SQLite: [`SqliteStore::for_each_json`]; PostgreSQL:
+    /// the pages of [`Store::objects_json`].
     ///
     /// # Errors
     ///
@@ -80,15 +79,7 @@ impl AnyStore {
         mut each: impl FnMut(&str, u64) -> ControlFlow<()>,
     ) -> Result<u64> {
         match self {
-            Self::Sqlite(store) => {
-                let query = ObjectQuery {
-                    limit: None,
-                    ..query.clone()
-                };
-                store
-                    .for_each_json(scope, &query, |json| each(json, 1))
-                    .await
-            }
+            Self::Sqlite(store) => store.for_each_json(scope, query, each).await,
             Self::Postgres(store) => {
                 let mut query = ObjectQuery {
                     limit: Some(query.limit.unwrap_or(JSON_PAGE_LEN)),

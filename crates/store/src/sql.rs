@@ -313,6 +313,27 @@ pub(crate) fn objects_json_rows(dialect: Dialect, scope: &AccessScope, query: &O
     sql
 }
 
+/// Returns a statement like [`objects_json`] without the ordered aggregate, which makes
+/// SQLite copy the page into a sorted temporary table: the JSON and the date_added of the
+/// page's versions, each joined in the order the paged sub-query delivers them (date_added
+/// order in practice, but SQL does not promise it, so the caller checks the dates), then the
+/// number of versions, the last date_added and the collection key.
+pub(crate) fn objects_json_as_delivered(
+    dialect: Dialect,
+    scope: &AccessScope,
+    query: &ObjectQuery,
+) -> Sql {
+    let mut sql = Sql::new(dialect);
+    sql.push(
+        "SELECT group_concat(p.json, ','), group_concat(p.date_added, ','), count(*), \
+         max(p.date_added), max(p.collection_key) \
+         FROM (SELECT o.json, o.date_added, o.collection_key",
+    );
+    select_versions(&mut sql, scope, query, Paging::PagedExact);
+    sql.push(") p");
+    sql
+}
+
 /// Returns the statement of [`Store::manifest`](crate::Store::manifest).
 pub(crate) fn manifest(dialect: Dialect, scope: &AccessScope, query: &ObjectQuery) -> Sql {
     let mut sql = Sql::new(dialect);

@@ -1,12 +1,14 @@
 //! The store conformance suite: every case is generic over [`Store`] and runs once per
 //! backend (PostgreSQL only when `PHALANX_TEST_DATABASE_URL` is set).
 
+use std::ops::ControlFlow;
+
 use policy::{AccessScope, CollectionId, Tlp};
 use serde_json::Value;
 use stix::{StixId, StixTimestamp};
 use store::{
-    AddOptions, ApiRoot, Collection, Error, LookupValue, NewCollection, NewObject, ObjectQuery,
-    OutcomeStatus, Store, VersionMatch, WriteMode,
+    AddOptions, AnyStore, ApiRoot, Collection, Error, LookupValue, NewCollection, NewObject,
+    ObjectQuery, OutcomeStatus, Store, VersionMatch, WriteMode,
 };
 
 use crate::fixtures::{self, GREEN_V1, RED, domain, identity, indicator, new_objects};
@@ -1001,6 +1003,79 @@ async fn json_pages_join_what_objects_returns<S: Store>(store: &S) {
         )
         .await;
     assert!(matches!(no_collection, Err(Error::Invalid { .. })));
+}
+
+/// `AnyStore::for_each_json` (the export's read) gives, page after page, exactly the JSON that
+/// `objects` gives for the same query, in the same order, and stops when asked.
+async fn for_each_json_gives_what_objects_returns(store: &AnyStore) {
+    let collection = store.default_collection().await.unwrap();
+    let mut objects: Vec<_> = (0..25)
+        .map(|n| indicator(n, "2020-01-01T00:00:00.000Z", ""))
+        .collect();
+    objects.push(indicator(0, "2020-01-02T00:00:00.000Z", ""));
+    // A later TLP:RED version that the reader, not a recipient, does not see.
+    objects.push(indicator(1, "2020-01-03T00:00:00.000Z", RED));
+    add(store, &collection, new_objects(objects)).await;
+    let reader = AccessScope::principal([collection.id], [identity(7)]);
+    for scope in [all(), reader] {
+        for versions in [VersionMatch::Last, VersionMatch::All] {
+            let query = ObjectQuery {
+                versions: vec![versions],
+                ..ObjectQuery::collection(collection.id)
+            };
+            let expected = store.objects(&scope, &query).await.unwrap();
+            let expected: Vec<&str> = expected.items.iter().map(|o| o.json.as_str()).collect();
+            for limit in [None, Some(1), Some(7), Some(100)] {
+                let query = ObjectQuery {
+                    limit,
+                    ..query.clone()
+                };
+                let mut joined = Vec::new();
+                let mut n_given = 0;
+                let n = store
+                    .for_each_json(&scope, &query, |json, n_objects| {
+                        joined.push(json.to_owned());
+                        n_given += n_objects;
+                        ControlFlow::Continue(())
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    joined.join(","),
+                    expected.join(","),
+                    "{versions:?} {limit:?}"
+                );
+                assert_eq!((n, n_given), (expected.len() as u64, n));
+                let mut n_calls = 0;
+                let n = store
+                    .for_each_json(&scope, &query, |_, _| {
+                        n_calls += 1;
+                        ControlFlow::Break(())
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(n_calls, 1);
+                assert_eq!(
+                    n,
+                    u64::from(limit.unwrap_or(2_000)).min(expected.len() as u64)
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn for_each_json_gives_what_objects_returns_on_sqlite() {
+    let (store, _dir) = fixtures::sqlite().await;
+    for_each_json_gives_what_objects_returns(&AnyStore::Sqlite(store)).await;
+}
+
+#[tokio::test]
+async fn for_each_json_gives_what_objects_returns_on_postgres() {
+    let Some(store) = fixtures::postgres().await else {
+        return;
+    };
+    for_each_json_gives_what_objects_returns(&AnyStore::Postgres(store)).await;
 }
 
 /// An ATT&CK-like object: `external_references` with the given `(source_name, external_id)`.
