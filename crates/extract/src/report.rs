@@ -1,25 +1,27 @@
 //! From a document and its findings to a STIX 2.1 bundle: a `report` that refers to
 //! everything, one `indicator` per distinct network or file indicator (STIX patterns, or YARA),
-//! one `vulnerability` per CVE, and references to the ATT&CK and ATLAS objects the text names
-//! (resolved through an [`AttackLookup`]).
+//! one `vulnerability` per CVE, references to the ATT&CK and ATLAS objects the text names
+//! (resolved through an [`AttackLookup`]), and `related-to` relationships between what one
+//! sentence names together (see the crate documentation for what they assert and what not).
 //!
-//! The bundle asserts no relationships (see the crate documentation for why).
-//!
-//! Identifiers are deterministic (UUIDv5 of the value), so extracting the same report twice, or
-//! two reports naming the same indicator, gives the same objects rather than copies.
+//! Identifiers are deterministic (UUIDv5 of the value; of source, type and target for
+//! relationships), so extracting the same report twice, or two reports naming the same
+//! indicator, gives the same objects rather than copies.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use stix::{
-    Bundle, CommonProperties, ExternalReference, Indicator, Report, StixId, StixObject,
-    StixTimestamp, Vulnerability,
+    Bundle, CommonProperties, ExternalReference, Indicator, Relationship, Report, StixId,
+    StixObject, StixTimestamp, Vulnerability,
 };
 use uuid::Uuid;
 
 use crate::document::Document;
 use crate::finding::{Finding, IocKind};
+use crate::passage;
 
 /// The namespace of Phalanx's deterministic identifiers (UUIDv5).
 const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2a4e_9b0d_4c57_8e21_5d3a_7f40_b6c9);
@@ -158,17 +160,12 @@ pub fn report_bundle(
     let mut referenced: Vec<StixId> = Vec::new();
     let mut unresolved: Vec<String> = Vec::new();
     let mut not_expressible: BTreeMap<&'static str, usize> = BTreeMap::new();
+    // What each distinct (kind, value) became, for the relationships.
+    let mut made: HashMap<(IocKind, &str), (StixId, Role)> = HashMap::new();
 
     // One entry per distinct (kind, value), with the first way it was written.
     let mut distinct: BTreeMap<(IocKind, &str), &Finding> = BTreeMap::new();
-    for finding in findings {
-        if finding
-            .within
-            .is_some_and(|outer| outer != IocKind::YaraRule)
-            && finding.kind != IocKind::Cve
-        {
-            continue;
-        }
+    for finding in findings.iter().filter(|finding| stands_alone(finding)) {
         distinct
             .entry((finding.kind, finding.value.as_str()))
             .or_insert(finding);
@@ -177,6 +174,7 @@ pub fn report_bundle(
         match kind {
             IocKind::Cve => {
                 let id = deterministic_id("vulnerability", &format!("cve:{value}"));
+                made.insert((*kind, value), (id.clone(), Role::Vulnerability));
                 let mut common = new_common(id.clone(), options);
                 common.external_references = Some(vec![ExternalReference {
                     source_name: "cve".to_owned(),
@@ -202,6 +200,9 @@ pub fn report_bundle(
             | IocKind::AtlasTactic
             | IocKind::AtlasMitigation => match lookup.lookup(value) {
                 Some(id) => {
+                    if related_attack_object(*kind, &id) {
+                        made.insert((*kind, value), (id.clone(), Role::Attack));
+                    }
                     if !referenced.contains(&id) {
                         referenced.push(id);
                     }
@@ -217,6 +218,7 @@ pub fn report_bundle(
                     continue;
                 };
                 let id = deterministic_id("indicator", &format!("{}:{value}", kind.as_str()));
+                made.insert((*kind, value), (id.clone(), Role::Indicator));
                 let as_written = finding.as_written(&document.text);
                 let mut description =
                     format!("{} extracted from report \"{name}\"", kind_label(*kind));
@@ -240,6 +242,12 @@ pub fn report_bundle(
             }
         }
     }
+    let related = co_mentions(document, findings, &made);
+    for (pair, mention) in &related.pairs {
+        objects.push(StixObject::Relationship(Box::new(related_to(
+            pair, mention, document, &name, options,
+        ))));
+    }
     let mut object_refs: Vec<StixId> = objects.iter().map(|object| object.id().clone()).collect();
     object_refs.extend(referenced);
     let digest = Sha256::digest(document.text.as_bytes());
@@ -250,6 +258,20 @@ pub fn report_bundle(
         document.format.as_str(),
         findings.len()
     );
+    if !related.pairs.is_empty() {
+        description.push_str(&format!(
+            " {} related-to relationships between objects named in the same sentence \
+             (confidence {CO_MENTION_CONFIDENCE}, not reviewed by an analyst).",
+            related.pairs.len()
+        ));
+    }
+    if related.enumerations > 0 {
+        description.push_str(&format!(
+            " {} sentences naming more than {MAX_OBJECTS_PER_SENTENCE} objects or longer than \
+             {MAX_SENTENCE_BYTES} bytes were read as lists and related nothing.",
+            related.enumerations
+        ));
+    }
     if !unresolved.is_empty() {
         description.push_str(&format!(
             " ATT&CK/ATLAS ids not in the store: {}.",
@@ -303,6 +325,214 @@ pub fn report_bundle(
     let mut bundle = Bundle::new(objects);
     bundle.id = deterministic_id("bundle", &format!("bundle:{}", bundle.objects[0].id()));
     bundle
+}
+
+/// The `confidence` of a relationship drawn from co-mention: 15, the "Low" value of the
+/// None/Low/Med/High scale of STIX 2.1 appendix A.
+const CO_MENTION_CONFIDENCE: i64 = 15;
+
+/// A sentence naming more distinct objects than this is a list: it relates none of them.
+const MAX_OBJECTS_PER_SENTENCE: usize = 8;
+
+/// A sentence longer than this (in bytes) is a list or a run-on extraction: it relates nothing.
+const MAX_SENTENCE_BYTES: usize = 600;
+
+/// The longest quotation of a sentence in a relationship's description, in characters.
+const MAX_QUOTE_CHARS: usize = 280;
+
+/// What a finding became in the bundle, in the order relationships point (source to target).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Role {
+    Indicator,
+    Vulnerability,
+    Attack,
+}
+
+/// Whether a finding becomes an object of its own (a domain inside a URL is covered by the URL's
+/// indicator; a CVE inside a URL is still a vulnerability).
+fn stands_alone(finding: &Finding) -> bool {
+    finding.kind == IocKind::Cve
+        || finding
+            .within
+            .is_none_or(|outer| outer == IocKind::YaraRule)
+}
+
+/// Whether a resolved ATT&CK/ATLAS object takes part in co-mention relationships: techniques,
+/// groups and software do; tactics and mitigations do not (an indicator is not "related to" a
+/// tactic in any useful sense, and what a mitigation does to a CVE is a `mitigates` that the
+/// sentence has to state).
+fn related_attack_object(kind: IocKind, id: &StixId) -> bool {
+    matches!(
+        kind,
+        IocKind::AttackTechnique
+            | IocKind::AttackGroup
+            | IocKind::AttackSoftware
+            | IocKind::AtlasTechnique
+    ) && matches!(
+        id.object_type(),
+        "attack-pattern" | "intrusion-set" | "malware" | "tool"
+    )
+}
+
+/// Whether two roles may be related by co-mention: an indicator with anything, a vulnerability
+/// with an ATT&CK object (vulnerabilities named together are usually a patch list, and ATT&CK
+/// objects named together would be a `uses` that only the sentence can state).
+fn may_relate(a: Role, b: Role) -> bool {
+    matches!(
+        (a.min(b), a.max(b)),
+        (Role::Indicator, _) | (Role::Vulnerability, Role::Attack)
+    )
+}
+
+/// The first sentence that names a pair, and how many sentences do.
+struct Mention {
+    sentence: Range<usize>,
+    /// The spans of the two findings in that sentence (source's, target's).
+    spans: (Range<usize>, Range<usize>),
+    n_sentences: usize,
+    last_sentence: usize,
+}
+
+/// The pairs named together, keyed by (source, target).
+struct CoMentions {
+    pairs: BTreeMap<(StixId, StixId), Mention>,
+    /// Sentences that named objects but were too long or named too many to relate them.
+    enumerations: usize,
+}
+
+/// Finds the pairs of objects named in the same sentence (see [`passage`]).
+fn co_mentions(
+    document: &Document,
+    findings: &[Finding],
+    made: &HashMap<(IocKind, &str), (StixId, Role)>,
+) -> CoMentions {
+    let sentences = passage::sentences(&document.text, document.format, findings);
+    // The findings that became objects, by sentence.
+    let mut by_sentence: BTreeMap<usize, Vec<(&Finding, &StixId, Role)>> = BTreeMap::new();
+    for finding in findings.iter().filter(|finding| stands_alone(finding)) {
+        let Some((id, role)) = made.get(&(finding.kind, finding.value.as_str())) else {
+            continue;
+        };
+        let idx = sentences.partition_point(|sentence| sentence.end <= finding.span.start);
+        // A finding across a sentence's end (a YARA rule over paragraphs) is in none.
+        if sentences
+            .get(idx)
+            .is_some_and(|s| s.start <= finding.span.start && finding.span.end <= s.end)
+        {
+            by_sentence
+                .entry(idx)
+                .or_default()
+                .push((finding, id, *role));
+        }
+    }
+    let mut result = CoMentions {
+        pairs: BTreeMap::new(),
+        enumerations: 0,
+    };
+    for (idx, mentions) in by_sentence {
+        let sentence = &sentences[idx];
+        let mut ids: Vec<&StixId> = mentions.iter().map(|(_, id, _)| *id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() < 2 {
+            continue;
+        }
+        if ids.len() > MAX_OBJECTS_PER_SENTENCE || sentence.len() > MAX_SENTENCE_BYTES {
+            result.enumerations += 1;
+            continue;
+        }
+        for (i, a) in mentions.iter().enumerate() {
+            for b in &mentions[i + 1..] {
+                let overlap = a.0.span.start < b.0.span.end && b.0.span.start < a.0.span.end;
+                if a.1 == b.1 || overlap || !may_relate(a.2, b.2) {
+                    continue;
+                }
+                let (source, target) = if (a.2, a.1) <= (b.2, b.1) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                let mention = result
+                    .pairs
+                    .entry((source.1.clone(), target.1.clone()))
+                    .or_insert_with(|| Mention {
+                        sentence: sentence.clone(),
+                        spans: (source.0.span.clone(), target.0.span.clone()),
+                        n_sentences: 0,
+                        last_sentence: usize::MAX,
+                    });
+                if mention.last_sentence != idx {
+                    mention.last_sentence = idx;
+                    mention.n_sentences += 1;
+                }
+            }
+        }
+    }
+    result
+}
+
+/// The `related-to` relationship of a pair named together.
+fn related_to(
+    (source, target): &(StixId, StixId),
+    mention: &Mention,
+    document: &Document,
+    report_name: &str,
+    options: &ReportOptions,
+) -> Relationship {
+    let key = format!("{source}|related-to|{target}");
+    let mut common = new_common(deterministic_id("relationship", &key), options);
+    common.confidence = Some(CO_MENTION_CONFIDENCE);
+    let quote = quote_sentence(&document.text, &mention.sentence, &mention.spans);
+    let times = match mention.n_sentences {
+        1 => String::new(),
+        n => format!(" ({n} sentences; the first quoted)"),
+    };
+    Relationship {
+        common,
+        relationship_type: "related-to".to_owned(),
+        description: Some(format!(
+            "Named in the same sentence of report \"{report_name}\"{times}: \"{quote}\". \
+             Co-mention only: the report may not state how they are related."
+        )),
+        source_ref: source.clone(),
+        target_ref: target.clone(),
+        start_time: None,
+        stop_time: None,
+        custom: Map::new(),
+    }
+}
+
+/// The sentence as one line, cut to [`MAX_QUOTE_CHARS`] around the two mentions when longer.
+fn quote_sentence(
+    text: &str,
+    sentence: &Range<usize>,
+    spans: &(Range<usize>, Range<usize>),
+) -> String {
+    let collapse = |slice: &str| slice.split_whitespace().collect::<Vec<_>>().join(" ");
+    let whole = collapse(&text[sentence.clone()]);
+    if whole.chars().count() <= MAX_QUOTE_CHARS {
+        return whole;
+    }
+    // Both mentions with some words around them; then cut what is still too long.
+    let first = spans.0.start.min(spans.1.start);
+    let last = spans.0.end.max(spans.1.end);
+    let mut start = first.saturating_sub(80).max(sentence.start);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let mut end = last.saturating_add(80).min(sentence.end);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut quote = collapse(&text[start..end]);
+    if start > sentence.start {
+        quote.insert(0, '…');
+    }
+    quote = truncate(&quote, MAX_QUOTE_CHARS);
+    if end < sentence.end && !quote.ends_with('…') {
+        quote.push('…');
+    }
+    quote
 }
 
 fn new_common(id: StixId, options: &ReportOptions) -> CommonProperties {
@@ -468,7 +698,19 @@ mod tests {
             .iter()
             .map(|object| object.object_type())
             .collect();
-        assert_eq!(types, ["report", "indicator", "indicator", "vulnerability"]);
+        // One sentence names all three: each pair is related.
+        assert_eq!(
+            types,
+            [
+                "report",
+                "indicator",
+                "indicator",
+                "vulnerability",
+                "relationship",
+                "relationship",
+                "relationship"
+            ]
+        );
     }
 
     #[test]
@@ -511,13 +753,29 @@ mod tests {
                 .unwrap()
                 .contains("not in the store: T1999")
         );
-        // Named together is not "indicates": the bundle asserts no relationship.
-        assert!(
-            bundle
-                .objects
-                .iter()
-                .all(|object| object.object_type() != "relationship")
-        );
+        // Named together is not "indicates" nor "uses": the address is related to the
+        // technique and the malware, and the technique and the malware to nothing.
+        let indicator = bundle.objects[1].id().clone();
+        assert_eq!(indicator.object_type(), "indicator");
+        let mut edges: Vec<_> = bundle
+            .objects
+            .iter()
+            .filter_map(|object| match object {
+                StixObject::Relationship(r) => Some((
+                    r.relationship_type.as_str(),
+                    r.source_ref.clone(),
+                    r.target_ref.clone(),
+                )),
+                _ => None,
+            })
+            .collect();
+        edges.sort();
+        let mut expected = vec![
+            ("related-to", indicator.clone(), technique.clone()),
+            ("related-to", indicator, malware.clone()),
+        ];
+        expected.sort();
+        assert_eq!(edges, expected);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! HTML: the visible text (without scripts, styles and templates), block elements on their own
-//! lines, then the targets of links, images, scripts, frames and forms, one per line.
+//! lines (a table row on one line, its cells separated by tabs), then the targets of links,
+//! images, scripts, frames and forms, one per line.
 
 use scraper::{ElementRef, Html, Node, Selector};
 
@@ -17,8 +18,6 @@ const BLOCKS: &[&str] = &[
     "ul",
     "ol",
     "tr",
-    "td",
-    "th",
     "table",
     "h1",
     "h2",
@@ -35,8 +34,14 @@ const BLOCKS: &[&str] = &[
     "hr",
     "dt",
     "dd",
-    "code",
 ];
+
+/// Table cells: separated by a tab within their row's line.
+const CELLS: &[&str] = &["td", "th"];
+
+/// Inline elements whose content is a word of its own (an indicator in `<code>` is not glued
+/// to the text around it), but that stay in their sentence.
+const SEPARATED: &[&str] = &["code", "kbd", "samp"];
 
 /// Attributes that hold link targets.
 const LINK_ATTRS: &[(&str, &str)] = &[
@@ -67,11 +72,13 @@ pub(super) fn visible_text(source: &str) -> (Option<String>, String) {
     let mut stack = vec![(document.tree.root(), false)];
     while let Some((node, leaving)) = stack.pop() {
         if leaving {
-            if let Some(element) = ElementRef::wrap(node)
-                && BLOCKS.contains(&element.value().name())
-                && !text.ends_with('\n')
-            {
-                text.push('\n');
+            if let Some(element) = ElementRef::wrap(node) {
+                let name = element.value().name();
+                if BLOCKS.contains(&name) && !text.ends_with('\n') {
+                    text.push('\n');
+                } else if SEPARATED.contains(&name) && !text.ends_with([' ', '\n', '\t']) {
+                    text.push(' ');
+                }
             }
             continue;
         }
@@ -79,7 +86,7 @@ pub(super) fn visible_text(source: &str) -> (Option<String>, String) {
             Node::Text(content) => {
                 let content: &str = content;
                 // Collapse runs of white space as a browser would.
-                let mut last_space = text.ends_with([' ', '\n']) || text.is_empty();
+                let mut last_space = text.ends_with([' ', '\n', '\t']) || text.is_empty();
                 for c in content.chars() {
                     if c.is_whitespace() {
                         if !last_space {
@@ -112,6 +119,18 @@ pub(super) fn visible_text(source: &str) -> (Option<String>, String) {
                 }
                 if BLOCKS.contains(&name) && !text.is_empty() && !text.ends_with('\n') {
                     text.push('\n');
+                }
+                if SEPARATED.contains(&name)
+                    && !text.is_empty()
+                    && !text.ends_with([' ', '\n', '\t'])
+                {
+                    text.push(' ');
+                }
+                if CELLS.contains(&name) && !text.is_empty() && !text.ends_with(['\n', '\t']) {
+                    if text.ends_with(' ') {
+                        text.pop();
+                    }
+                    text.push('\t');
                 }
                 stack.push((node, true));
                 let children: Vec<_> = node.children().collect();
@@ -162,6 +181,19 @@ mod tests {
         assert_eq!(
             text,
             "C2 at evil[.]example\nhere\n\nhttps://c2.example.net/gate\n/logo.png\n"
+        );
+    }
+
+    #[test]
+    fn table_rows_are_lines_with_tab_separated_cells() {
+        let (_, text) = visible_text(
+            "<table><tr><th>Value</th><th>Role</th></tr>\
+             <tr><td> 185.220.101.4 </td><td>C2 of <b>S0154</b></td></tr>\
+             <tr><td>evil[.]example</td></tr></table><p>after<code>1.2.3.4</code>, in line</p>",
+        );
+        assert_eq!(
+            text,
+            "Value\tRole\n185.220.101.4\tC2 of S0154\nevil[.]example\nafter 1.2.3.4 , in line\n"
         );
     }
 }

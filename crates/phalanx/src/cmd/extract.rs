@@ -30,7 +30,7 @@ pub struct Args {
     #[arg(long, value_parser = ["text", "markdown", "html", "pdf"])]
     format: Option<String>,
     /// Prints a STIX 2.1 bundle (a report referring to its indicators, vulnerabilities and the
-    /// ATT&CK/ATLAS objects named).
+    /// ATT&CK/ATLAS objects named, and low-confidence `related-to` within one sentence).
     #[arg(long)]
     stix: bool,
     /// ATT&CK or ATLAS STIX bundles used to resolve technique, tactic, mitigation, group and
